@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define SVP_NAME_MAX 96      /* chip, vendor, scenario and model names (UTF-8 bytes + NUL) */
-#define SVP_TEXT_MAX 1024    /* sources and notes */
+#define SVP_TEXT_MAX 2048    /* sources and notes (UTF-8 bytes + NUL) */
 
 /* Number formats a tensor can be stored in or computed at. */
 typedef enum svp_dtype {
@@ -49,7 +49,10 @@ typedef struct svp_hw {
     double tdp_w;                    /* 0 = unknown */
     double eff_gemm;                 /* achieved / peak for GEMMs, (0, 1] */
     double eff_attn;                 /* achieved / BF16 peak for the attention core, (0, 1] */
-    double eff_mem;                  /* achieved / peak HBM bandwidth, (0, 1] */
+    double eff_mem;                  /* achieved / peak HBM bandwidth for GEMMs, (0, 1] */
+    double eff_attn_mem;             /* achieved / peak HBM bandwidth for the attention core
+                                        (FlashMLA streams the cache better than a GEMM
+                                        streams weights); equals eff_mem when not given */
     double eff_net_up;               /* achieved / c2c for collectives and scale-up all-to-all */
     double eff_net_out;              /* achieved / a2a for scale-out all-to-all */
     double coll_latency_s;           /* fixed cost of one collective or dispatch/combine */

@@ -17,7 +17,7 @@
 
 enum {
     C_CHIP, C_VENDOR, C_BF16, C_FP8, C_INT8, C_FP4, C_DRAM, C_HBM, C_C2C,
-    C_A2A, C_RANKS, C_DOMAIN, C_TDP, C_EFF_GEMM, C_EFF_ATTN, C_EFF_MEM,
+    C_A2A, C_RANKS, C_DOMAIN, C_TDP, C_EFF_GEMM, C_EFF_ATTN, C_EFF_MEM, C_EFF_ATTN_MEM,
     C_EFF_NET_UP, C_EFF_NET_OUT, C_COLL_LAT, C_LAYER_OH, C_STEP_OH,
     C_RESERVE, C_CONFIDENCE, C_SOURCE, C_EFF_SOURCE, C_NOTE, C_COUNT
 };
@@ -39,6 +39,7 @@ static const svp_csv_col cols[C_COUNT] = {
     [C_EFF_GEMM] = {"eff_gemm", 1},
     [C_EFF_ATTN] = {"eff_attn", 1},
     [C_EFF_MEM] = {"eff_mem", 1},
+    [C_EFF_ATTN_MEM] = {"eff_attn_mem", 0},
     [C_EFF_NET_UP] = {"eff_net_up", 1},
     [C_EFF_NET_OUT] = {"eff_net_out", 1},
     [C_COLL_LAT] = {"coll_latency_us", 1},
@@ -89,6 +90,15 @@ static const svp_csv_num eff = {
     .max = 1.0,
     .max_in_what = 1,
 };
+/* The attention core's memory efficiency may be left empty: it then equals
+ * eff_mem. */
+static const svp_csv_num eff_opt = {
+    .what = "empty or a number in (0, 1]",
+    .min_open = 1,
+    .max = 1.0,
+    .max_in_what = 1,
+    .empty_ok = 1,
+};
 /* Latencies and overheads in microseconds: a second is already absurd. */
 static const svp_csv_num micros = {.what = "a number >= 0", .max = 1e6};
 static const svp_csv_num reserve = {.what = "a number >= 0", .max = 1e5};
@@ -128,6 +138,9 @@ static svp_err read_row(const svp_csv_cursor *c, svp_hw *hw, svp_diag *d)
     TRY(svp_csv_get_double(c, C_EFF_GEMM, &eff, &hw->eff_gemm, d));
     TRY(svp_csv_get_double(c, C_EFF_ATTN, &eff, &hw->eff_attn, d));
     TRY(svp_csv_get_double(c, C_EFF_MEM, &eff, &hw->eff_mem, d));
+    TRY(svp_csv_get_double(c, C_EFF_ATTN_MEM, &eff_opt, &hw->eff_attn_mem, d));
+    if (hw->eff_attn_mem <= 0.0)
+        hw->eff_attn_mem = hw->eff_mem;
     TRY(svp_csv_get_double(c, C_EFF_NET_UP, &eff, &hw->eff_net_up, d));
     TRY(svp_csv_get_double(c, C_EFF_NET_OUT, &eff, &hw->eff_net_out, d));
 
