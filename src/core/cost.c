@@ -135,6 +135,7 @@ typedef struct op_cost {
     double t_compute_s, t_memory_s, t_s;
     svp_dtype dtype;
     int used;
+    int n;          /* instances in one layer (two TP AllReduces in a layer, say) */
 } op_cost;
 
 /* The operators of one layer kind for one micro-batch. */
@@ -181,6 +182,7 @@ static op_cost *add_op(const ctx *c, layer_cost *l, int id, svp_dtype dt,
      * 78-80% (kernel-benchmarks: FlashMLA 3000 of 3350 GB/s on H800). */
     double bytes_per_s = id == OP_ATTN_CORE ? c->attn_bytes_per_s : c->hbm_bytes_per_s;
     op->used = 1;
+    op->n = 1;
     op->dtype = dt;
     op->flops = flops;
     op->bytes = bytes;
@@ -206,7 +208,9 @@ static void add_comm(layer_cost *l, int id, double bytes_sent, double t_s)
 {
     op_cost *op = &l->op[id];
     op->used = 1;
-    op->dtype = SVP_DT_BF16;
+    op->n++;
+    /* Dispatch and the MOE_TP AllGather carry FP8 tokens; the rest BF16. */
+    op->dtype = id == CM_DISPATCH || id == CM_MOE_TP_AG ? SVP_DT_FP8 : SVP_DT_BF16;
     op->bytes += bytes_sent;
     op->t_s += t_s;
     l->comm_s += t_s;
@@ -450,7 +454,7 @@ static void commit_layer(step *s, const layer_cost *l, double times, int n_mb)
         a->t_compute_s += k * op->t_compute_s;
         a->t_memory_s += k * op->t_memory_s;
         a->t_s += k * op->t_s;
-        s->count[i] += (int)lround(k);
+        s->count[i] += (int)lround(k * op->n);
         if (op_info[i].group == SVP_OPG_COMM) {
             s->t_comm_s += k * op->t_s;
             if (i == CM_TP)
