@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@
 
 #include "servplan/alloc.h"
 #include "servplan/analysis.h"
+#include "servplan/chart.h"
+#include "servplan/cli_validate.h"
 #include "servplan/cost.h"
 #include "servplan/csv.h"
 #include "servplan/err.h"
@@ -68,6 +71,8 @@ enum {
     OPT_HARDWARE = 256, OPT_PRICES, OPT_MODEL, OPT_SCENARIOS, OPT_SPACE, OPT_CHIP,
     OPT_OUT, OPT_LANG, OPT_MEMORY_MODEL, OPT_ROOFLINE, OPT_TBO, OPT_MTP,
     OPT_WEIGHT_DTYPE, OPT_KV_DTYPE, OPT_FORMAT, OPT_FEASIBLE_ONLY,
+    /* validate and calibrate */
+    OPT_CROSS, OPT_PARAMS, OPT_OUT_HARDWARE, OPT_DEPLOYMENTS,
     /* eval only, from here to the end */
     OPT_PHASE, OPT_BATCH, OPT_MLA_TP, OPT_MLA_DP, OPT_MOE_TP, OPT_MOE_EP, OPT_SP,
     OPT_INPUT_LEN, OPT_OUTPUT_LEN, OPT_MAX_TPOT, OPT_MAX_FTL,
@@ -91,6 +96,10 @@ static const struct option long_opts[] = {
     {"kv-dtype", required_argument, NULL, OPT_KV_DTYPE},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"feasible-only", no_argument, NULL, OPT_FEASIBLE_ONLY},
+    {"cross", no_argument, NULL, OPT_CROSS},
+    {"params", required_argument, NULL, OPT_PARAMS},
+    {"out-hardware", required_argument, NULL, OPT_OUT_HARDWARE},
+    {"deployments", required_argument, NULL, OPT_DEPLOYMENTS},
     {"phase", required_argument, NULL, OPT_PHASE},
     {"batch", required_argument, NULL, OPT_BATCH},
     {"mla-tp", required_argument, NULL, OPT_MLA_TP},
@@ -122,6 +131,9 @@ typedef struct cli_args {
     int fmt_given;
     int verbosity;           /* 0 = -q, 1 = default, 2 = -v */
     int feasible_only;
+    /* validate and calibrate */
+    int cross;
+    const char *params, *out_hardware, *deployments;  /* NULL = not given / default */
     /* eval */
     int given[OPT_END - OPT_PHASE]; /* which eval options appeared */
     svp_phase phase;
@@ -133,7 +145,7 @@ typedef struct cli_args {
 /* The files in force (defaults resolved). */
 typedef struct cli_paths {
     char hardware[PATH_LEN], model[PATH_LEN], scenarios[PATH_LEN], space[PATH_LEN];
-    char prices[PATH_LEN], templates[PATH_LEN];
+    char prices[PATH_LEN], templates[PATH_LEN], deployments[PATH_LEN];
 } cli_paths;
 
 /* The tables a command works on.  Owned; freed by data_fini. */
@@ -239,6 +251,14 @@ static void print_usage(FILE *f)
 "  --feasible-only          sweep: only feasible configurations\n"
 "  --out DIR                report: output folder (default out/)\n"
 "  --lang en|zh             report: language of the labels\n"
+"\n"
+"validate and calibrate (measured deployments; each row sets TBO, MTP, dtypes):\n"
+"  --deployments FILE  measurements (data/deployments.csv)\n"
+"  --cross             validate: also leave-one-out (each row predicted by\n"
+"                      parameters fitted on the other rows of its chip)\n"
+"  --params LIST       calibrate: parameters to fit, comma-separated (default:\n"
+"                      fewer than the chip's rows, most uncertain first)\n"
+"  --out-hardware FILE calibrate: write the hardware table with the fitted values\n"
 "  -q, --quiet              no remarks on stderr, only errors\n"
 "  -v, --verbose            search statistics on stderr\n"
 "  -h, --help               this text\n"
@@ -394,6 +414,10 @@ static int take_option(cli_args *a, int c, const char *arg)
     case OPT_CHIP:      a->chips[a->n_chips++] = arg; return 0;
     case OPT_OUT:       a->out_dir = arg; return 0;
     case OPT_FEASIBLE_ONLY: a->feasible_only = 1; return 0;
+    case OPT_CROSS:     a->cross = 1; return 0;
+    case OPT_PARAMS:    a->params = arg; return 0;
+    case OPT_OUT_HARDWARE: a->out_hardware = arg; return 0;
+    case OPT_DEPLOYMENTS:  a->deployments = arg; return 0;
     case OPT_LANG:
         if (parse_word(c, arg, lang_words, 2, &w) != 0)
             return SVP_EXIT_USAGE;
@@ -471,6 +495,17 @@ static int check_args(cli_args *a)
     if (a->feasible_only && a->cmd != CMD_SWEEP)
         return usage_error("option --feasible-only is only for 'sweep', not '%s'",
                            cmd_names[a->cmd]);
+    if (a->cross && a->cmd != CMD_VALIDATE)
+        return usage_error("option --cross is only for 'validate', not '%s'", cmd_names[a->cmd]);
+    if ((a->params != NULL || a->out_hardware != NULL) && a->cmd != CMD_CALIBRATE)
+        return usage_error("option --%s is only for 'calibrate', not '%s'",
+                           a->params != NULL ? "params" : "out-hardware", cmd_names[a->cmd]);
+    if (a->deployments != NULL && a->cmd != CMD_VALIDATE && a->cmd != CMD_CALIBRATE)
+        return usage_error("option --deployments is only for 'validate' and 'calibrate', "
+                           "not '%s'", cmd_names[a->cmd]);
+    if (a->cmd == CMD_CALIBRATE && a->n_chips != 1)
+        return usage_error("calibrate fits one chip: give exactly one --chip (got %zu)",
+                           a->n_chips);
     if (a->cmd == CMD_SWEEP) {
         if (!a->fmt_given)
             a->fmt = SVP_FMT_CSV;
@@ -589,6 +624,7 @@ static void resolve_paths(const cli_args *a, cli_paths *p)
     resolve(p->scenarios, a->scenarios, "scenarios.csv", local);
     resolve(p->space, a->space, "search-space.csv", local);
     resolve(p->prices, a->prices, "prices.csv", local);
+    resolve(p->deployments, a->deployments, "deployments.csv", local);
     /* templates/ sits beside data/ in the source tree and when installed. */
     snprintf(p->templates, PATH_LEN, "%s", local ? "templates" : SVP_DATADIR "/templates");
 }
@@ -937,6 +973,141 @@ fail:
     return rc;
 }
 
+/* ---- report ------------------------------------------------------------- */
+
+/* The Latin and CJK fonts make deps installs (fonts-dejavu-core,
+ * fonts-wqy-microhei); WenQuanYi Micro Hei carries Latin glyphs too. */
+static const char *font_for(const char *lang)
+{
+    return strcmp(lang, "zh") == 0 ? "WenQuanYi Micro Hei" : "DejaVu Sans";
+}
+
+static int cmd_report(const cli_args *a, const cli_paths *paths, cli_data *dt)
+{
+    const char *lang = a->lang ? a->lang : "en";
+    const char *out_dir = a->out_dir ? a->out_dir : "out";
+    svp_price_table prices = {0};
+    svp_strings tr = {0};
+    svp_analysis an = {0};
+    const svp_hw **chips = NULL;
+    svp_input_file files[5] = {
+        {.role = "hardware", .path = paths->hardware},
+        {.role = "prices", .path = paths->prices},
+        {.role = "model", .path = paths->model},
+        {.role = "scenarios", .path = paths->scenarios},
+        {.role = "space", .path = paths->space},
+    };
+    svp_diag d;
+    svp_err err;
+    size_t n = 0;
+
+    svp_diag_clear(&d);
+    err = svp_read_prices(paths->prices, &prices, &d);
+    if (err == SVP_OK)
+        err = svp_strings_load(paths->templates, lang, svp_report_keys, &tr, &d);
+    /* The charts' labels come from the same file; a missing one is as much
+     * an error as a missing workbook label. */
+    for (size_t i = 0; err == SVP_OK && svp_chart_required[i] != NULL; i++)
+        if (strcmp(svp_tr(&tr, svp_chart_required[i]), svp_chart_required[i]) == 0)
+            err = svp_diag_set(&d, SVP_ERR_DATA, paths->templates, 0, NULL,
+                               "%s.csv: missing key '%s'", lang, svp_chart_required[i]);
+    for (size_t i = 0; err == SVP_OK && i < sizeof files / sizeof files[0]; i++)
+        err = svp_sha256_file(files[i].path, files[i].sha256, &d);
+    if (err != SVP_OK)
+        goto done;
+    /* A price row for a chip that is not in the table is not an error:
+     * users pass a subset of chips with --hardware. */
+    for (size_t i = 0; i < prices.n && a->verbosity > 1; i++)
+        if (svp_hw_find(&dt->hw, prices.rows[i].chip) == NULL)
+            note(a, "%s: price row for '%s' matches no chip of %s; ignored", paths->prices,
+                 prices.rows[i].chip, paths->hardware);
+
+    chips = svp_calloc(dt->hw.n, sizeof *chips);
+    if (chips == NULL) {
+        err = svp_diag_set(&d, SVP_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < dt->hw.n; i++)
+        if (chip_selected(a, &dt->hw.rows[i]))
+            chips[n++] = &dt->hw.rows[i];
+
+    svp_analysis_input in = {
+        .chips = chips, .n_chips = n, .model = &dt->model, .scenarios = &dt->scen,
+        .space = &dt->space, .opts = &a->opts, .prices = &prices, .with_whatif = 1,
+    };
+    err = svp_analyze(&in, &an);
+    if (err != SVP_OK) {
+        svp_diag_set(&d, err, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    svp_report_input r = {
+        .an = &an, .in = &in, .tr = &tr, .version = SVP_VERSION,
+        .files = files, .n_files = sizeof files / sizeof files[0],
+        .font_family = font_for(lang),
+    };
+    err = svp_report_write(out_dir, &r, &d);
+    if (err == SVP_OK && a->verbosity > 0)
+        printf("wrote %s/servplan-report.xlsx and %s/charts/ (%zu chips, %zu scenarios)\n",
+               out_dir, out_dir, n, dt->scen.n);
+
+done:
+    if (err != SVP_OK)
+        print_diag(err, &d);
+    svp_analysis_fini(&an);
+    svp_free(chips);
+    svp_strings_fini(&tr);
+    svp_price_table_fini(&prices);
+    return err == SVP_OK ? SVP_EXIT_OK : svp_err_exit_code(err);
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+/* An interrupted run says so and exits 128 + signal, like a shell; the
+ * report writer holds these signals while files are open and delivers them
+ * only after removing its temporary files (report.c). */
+static void on_signal(int sig)
+{
+    static const char msg[] = "servplan: interrupted; no partial report was left behind\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
+    _exit(128 + sig);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    /* Past a file-size limit (ulimit -f) a write must fail with EFBIG and be
+     * reported, not kill the process with a half-written file. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+/* ---- validate, calibrate -------------------------------------------------- */
+
+/* Hands over to cmd_validate.c (cli_validate.h). */
+static int run_validate(const cli_args *a, const cli_paths *paths, const cli_data *dt)
+{
+    svp_cli_val_args v;
+
+    v.deployments = paths->deployments;
+    v.hardware = paths->hardware;
+    v.chips = a->chips;
+    v.n_chips = a->n_chips;
+    v.opts = &a->opts;
+    v.fmt = a->fmt;
+    v.cross = a->cross;
+    v.params = a->params;
+    v.out_hardware = a->out_hardware;
+    v.verbosity = a->verbosity;
+    return a->cmd == CMD_VALIDATE ? svp_cli_validate(&v, &dt->hw, &dt->model)
+                                  : svp_cli_calibrate(&v, &dt->hw, &dt->model);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 /* stdout must have reached its file: `servplan plan > /dev/full` is exit 1. */
@@ -970,14 +1141,18 @@ int svp_cli_main(int argc, char **argv)
 
     switch (a.cmd) {
     case CMD_REPORT:
-        fputs("servplan: report: the workbook is not implemented yet; use 'servplan plan'\n",
-              stderr);
-        rc = SVP_EXIT_IO;
+        install_signals();
+        resolve_paths(&a, &paths);
+        rc = load(&a, &paths, 1, 1, &dt);
+        if (rc == 0)
+            rc = cmd_report(&a, &paths, &dt);
         goto done;
     case CMD_VALIDATE:
     case CMD_CALIBRATE:
-        fprintf(stderr, "servplan: %s: not implemented yet\n", cmd_names[a.cmd]);
-        rc = SVP_EXIT_IO;
+        resolve_paths(&a, &paths);
+        rc = load(&a, &paths, 0, 0, &dt);
+        if (rc == 0)
+            rc = run_validate(&a, &paths, &dt);
         goto done;
     case CMD_PLAN:
     case CMD_SWEEP:
