@@ -7,7 +7,8 @@
 #   SERVPLAN=build/servplan bash tests/charts.sh     (make test sets SERVPLAN)
 #
 # The expected names come from data/scenarios.csv (one prefill frontier per
-# prefill scenario) and from the chart list of src/io/charts.c; the pixel
+# prefill scenario), data/deployments.csv (the validation chart) and from
+# the chart list of src/io/charts.c; the pixel
 # size is the canvas of include/servplan/chart.h (640 x 400 pt x 2.5).
 # Until the report command exists this prints a SKIP note and
 # "0 passed, 0 failed".  Last line: "N passed, N failed".
@@ -86,6 +87,8 @@ check_pdf() {
 }
 
 expected=(decode_frontier tps_vs_batch comm_share_tp comm_share_ep price_performance whatif_tornado)
+# Predicted vs measured: drawn when there are measured deployments.
+[ -f data/deployments.csv ] && expected+=(validation)
 # Prefill scenarios: column 2 (phase) of data/scenarios.csv is "prefill".
 while IFS= read -r name; do
     expected+=("prefill_frontier_$name")
@@ -118,12 +121,49 @@ for lang in en zh; do
     else bad "$lang: only PNG+PDF pairs in charts/" "$extra $unpaired"; fi
 done
 
-# English and Chinese differ (the labels come from the templates).
-if cmp -s "$tmp/en/charts/decode_frontier.png" "$tmp/zh/charts/decode_frontier.png"; then
-    bad "zh labels differ from en"
+# The validation chart follows the deployments file of the data folder (a
+# folder of our own, the shipped files linked): none without the file; with
+# a row servplan cannot predict, still drawn (that row is named, not plotted).
+mkalt() {
+    mkdir -p "$1/data"
+    for f in hardware.csv prices.csv scenarios.csv search-space.csv models; do
+        ln -s "$top/data/$f" "$1/data/$f"
+    done
+    ln -s "$top/templates" "$1/templates"
+}
+mkalt "$tmp/nodeps"
+if (cd "$tmp/nodeps" && report "$tmp/nodeps/out" --chip H20); then
+    if [ ! -e "$tmp/nodeps/out/charts/validation.png" ] && [ ! -e "$tmp/nodeps/out/charts/validation.pdf" ] \
+        && [ -f "$tmp/nodeps/out/charts/decode_frontier.png" ]; then
+        ok "no deployments file: no validation chart, the others drawn"
+    else
+        bad "no deployments file: no validation chart, the others drawn"
+    fi
 else
-    ok "zh labels differ from en"
+    bad "report without a deployments file exits 0" "$(head -n 3 "$tmp/stderr")"
 fi
+mkalt "$tmp/alt"
+{
+    head -n 1 data/deployments.csv
+    grep '^ANT-H20-DECODE-32,' data/deployments.csv
+    echo 'BAD-H20-TP16,H20,decode,16,16,1,1,16,1,512,4096,1536,off,0,1,fp8,fp8,675,,,made up'
+} >"$tmp/alt/data/deployments.csv"
+if (cd "$tmp/alt" && report "$tmp/alt/out" --chip H20); then
+    check_png "$tmp/alt/out/charts/validation.png"
+    check_pdf "$tmp/alt/out/charts/validation.pdf"
+else
+    bad "report with an unpredictable deployment exits 0" "$(head -n 3 "$tmp/stderr")"
+fi
+
+# English and Chinese differ (the labels come from the templates).
+for n in decode_frontier validation; do
+    [ -f "$tmp/en/charts/$n.png" ] || continue
+    if cmp -s "$tmp/en/charts/$n.png" "$tmp/zh/charts/$n.png"; then
+        bad "zh labels differ from en ($n)"
+    else
+        ok "zh labels differ from en ($n)"
+    fi
+done
 
 # Same inputs, same bytes.
 if report "$tmp/again"; then

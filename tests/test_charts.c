@@ -494,6 +494,9 @@ END_TEST
  * price and one without any plan: every chart must still draw (a NaN that
  * reached cairo would put the context in an error state -> failure). */
 typedef struct holes {
+    svp_deployment dep[6];
+    svp_val_row val[6];
+    svp_val_summary vsum;
     svp_hw hw[2];
     svp_price price;
     svp_scenario sc[2];
@@ -572,6 +575,61 @@ static void make_holes(holes *h)
     h->r.version = "test";
 }
 
+/* Six deployments for the validation chart: predicted ones (one refitted
+ * by leave-one-out), two almost on top of each other, one servplan cannot
+ * predict (structural reason), one whose prediction is NaN and one
+ * measured at 0: only the first three can be drawn. */
+static void make_val(holes *h)
+{
+    static const struct {
+        const char *id;
+        svp_phase ph;
+        int has_pred;
+        double pred, meas;
+        svp_loo_basis loo;
+        double loo_tps;
+    } v[6] = {
+        {"DEC-A-LONG-IDENTIFIER", SVP_PHASE_DECODE, 1, 1300.0, 1000.0, SVP_LOO_FITTED, 1100.0},
+        {"DEC-A-CLOSE", SVP_PHASE_DECODE, 1, 1290.0, 1010.0, SVP_LOO_DEFAULTS, 1290.0},
+        {"PRE-A", SVP_PHASE_PREFILL, 1, 9000.0, 8000.0, SVP_LOO_DEFAULTS, 9000.0},
+        {"NO-PRED", SVP_PHASE_DECODE, 0, 0.0, 500.0, SVP_LOO_NONE, 0.0},
+        {"NAN-PRED", SVP_PHASE_DECODE, 1, NAN, 700.0, SVP_LOO_FITTED, NAN},
+        {"ZERO-MEAS", SVP_PHASE_PREFILL, 1, 4000.0, 0.0, SVP_LOO_DEFAULTS, 4000.0},
+    };
+    for (int i = 0; i < 6; i++) {
+        svp_deployment *d = &h->dep[i];
+        svp_val_row *r = &h->val[i];
+        memset(d, 0, sizeof *d);
+        memset(r, 0, sizeof *r);
+        snprintf(d->id, sizeof d->id, "%s", v[i].id);
+        snprintf(d->chip, sizeof d->chip, "%s", i == 2 ? "Chip-B" : "Chip-A");
+        d->phase = v[i].ph;
+        r->dep = d;
+        r->hw = &h->hw[i == 2 ? 1 : 0];
+        r->has_pred = v[i].has_pred;
+        r->m.has_metrics = v[i].has_pred;
+        r->m.reason = v[i].has_pred ? SVP_FEASIBLE : SVP_INF_MLA_TP_DOMAIN;
+        r->pred_tps = v[i].pred;
+        r->meas_tps = v[i].meas;
+        r->err_pct = (v[i].pred - v[i].meas) / v[i].meas * 100.0;
+        r->loo_basis = v[i].loo;
+        r->loo_tps = v[i].loo_tps;
+        r->loo_err_pct = (v[i].loo_tps - v[i].meas) / v[i].meas * 100.0;
+    }
+    memset(&h->vsum, 0, sizeof h->vsum);
+    h->vsum.n_rows = 6;
+    h->vsum.n_pred = 5;
+    h->vsum.median_abs_err_pct = 27.7;
+    h->vsum.worst_abs_err_pct = 30.0;
+    h->vsum.worst_row = 0;
+    h->vsum.has_loo = 1;
+    h->vsum.loo_median_abs_err_pct = 12.5;
+    h->r.val_rows = h->val;
+    h->r.n_val = 6;
+    h->r.val_sum = &h->vsum;
+    h->r.deployments_path = "test/deployments.csv";
+}
+
 static holes hh;
 
 START_TEST(test_holes)
@@ -586,6 +644,74 @@ START_TEST(test_holes)
     check_png(sub("price_performance.png"));
     check_png(sub("whatif_tornado.png"));
     check_pdf(sub("comm_share_tp.pdf"));
+    /* No measured deployments: no validation chart. */
+    ck_assert(!exists(sub("validation.png")));
+    ck_assert(!exists(sub("validation.pdf")));
+}
+END_TEST
+
+/* The validation chart from hand-made rows with holes: drawn, valid, and
+ * the same bytes twice; a NaN reaching cairo would break the PNG. */
+START_TEST(test_validation_rows)
+{
+    svp_diag d;
+    make_holes(&hh);
+    make_val(&hh);
+    mkdir_or_fail(sub("a"));
+    mkdir_or_fail(sub("b"));
+    svp_diag_clear(&d);
+    ck_assert_msg(svp_charts_write(sub("a"), &hh.r, &d) == SVP_OK, "%s: %s", d.file, d.msg);
+    ck_assert_int_eq(svp_charts_write(sub("b"), &hh.r, &d), SVP_OK);
+    check_png(sub("a/validation.png"));
+    check_pdf(sub("a/validation.pdf"));
+    ck_assert(same_bytes(sub("a/validation.png"), sub("b/validation.png")));
+    ck_assert(same_bytes(sub("a/validation.pdf"), sub("b/validation.pdf")));
+
+    /* The rows drawn change the picture: without the two predicted decode
+     * rows (now unpredictable) it differs. */
+    hh.val[0].has_pred = 0;
+    hh.val[1].has_pred = 0;
+    mkdir_or_fail(sub("c"));
+    ck_assert_int_eq(svp_charts_write(sub("c"), &hh.r, &d), SVP_OK);
+    check_png(sub("c/validation.png"));
+    ck_assert(!same_bytes(sub("a/validation.png"), sub("c/validation.png")));
+
+    /* Nothing drawable at all (and no summary): a page that says so. */
+    hh.val[2].has_pred = 0;
+    hh.r.val_sum = NULL;
+    mkdir_or_fail(sub("d"));
+    ck_assert_int_eq(svp_charts_write(sub("d"), &hh.r, &d), SVP_OK);
+    check_png(sub("d/validation.png"));
+    check_pdf(sub("d/validation.pdf"));
+
+    /* Many rows, all unpredictable: the line naming them is cut, not the
+     * page. */
+    for (int i = 0; i < 6; i++)
+        hh.val[i].has_pred = 0;
+    mkdir_or_fail(sub("e"));
+    ck_assert_int_eq(svp_charts_write(sub("e"), &hh.r, &d), SVP_OK);
+    check_png(sub("e/validation.png"));
+}
+END_TEST
+
+/* Allocation failures while drawing the validation chart (its allocations
+ * come last): each ends in SVP_ERR_NOMEM. */
+START_TEST(test_validation_nomem)
+{
+    svp_diag d;
+    long before, used;
+    make_holes(&hh);
+    make_val(&hh);
+    before = svp_alloc_count();
+    ck_assert_int_eq(svp_charts_write(scratch, &hh.r, &d), SVP_OK);
+    used = svp_alloc_count() - before;
+    ck_assert_int_gt(used, 2);
+    for (long n = used - 1; n <= used; n++) {
+        svp_alloc_fail_at(n, 1);
+        svp_err err = svp_charts_write(scratch, &hh.r, &d);
+        svp_alloc_fail_at(0, 0);
+        ck_assert_msg(err == SVP_ERR_NOMEM, "allocation %ld failing gave %d", n, (int)err);
+    }
 }
 END_TEST
 
@@ -658,6 +784,8 @@ static Suite *charts_suite(void)
     tcase_add_test(t, test_holes);
     tcase_add_test(t, test_empty);
     tcase_add_test(t, test_nomem);
+    tcase_add_test(t, test_validation_rows);
+    tcase_add_test(t, test_validation_nomem);
     suite_add_tcase(s, t);
     return s;
 }

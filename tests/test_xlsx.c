@@ -8,6 +8,7 @@
  * relative to it.  Scratch files go to a mkdtemp directory under /tmp.
  */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,6 +409,126 @@ START_TEST(xlsx_bad_sheet_name_is_data_error)
 }
 END_TEST
 
+/* Three hand-made deployment rows on the fixture: predicted (refitted by
+ * leave-one-out), predicted with a NaN (a model bug must become "n/a", not
+ * a NaN cell), and one servplan cannot predict. */
+typedef struct val_fx {
+    svp_deployment dep[3];
+    svp_val_row rows[3];
+    svp_val_summary sum;
+} val_fx;
+
+static void val_init(val_fx *v, fixture *f)
+{
+    memset(v, 0, sizeof *v);
+    for (int i = 0; i < 3; i++) {
+        svp_deployment *d = &v->dep[i];
+        svp_val_row *r = &v->rows[i];
+        snprintf(d->id, sizeof d->id, "ROW-%d", i);
+        snprintf(d->chip, sizeof d->chip, "H20");
+        d->phase = i == 1 ? SVP_PHASE_PREFILL : SVP_PHASE_DECODE;
+        d->n_ranks = 16;
+        d->cfg.mla_tp = i == 2 ? 16 : 1;
+        d->cfg.mla_dp = i == 2 ? 1 : 16;
+        d->cfg.moe_tp = 1;
+        d->cfg.moe_ep = 16;
+        d->cfg.sp = 1;
+        d->cfg.batch = 512;
+        d->input_len = 4096;
+        d->output_len = i == 1 ? 0 : 1024;
+        d->tbo = SVP_TBO_OFF;
+        d->mtp_accept = 1.0;
+        d->measured_tps_per_chip = 600.0;
+        d->measured_latency_s = i == 0 ? 0.05 : 0.0;
+        r->dep = d;
+        r->hw = f->chips[0];
+        r->meas_tps = 600.0;
+        r->meas_latency_s = d->measured_latency_s;
+        r->has_pred = i != 2;
+        r->m.has_metrics = i != 2;
+        r->m.reason = i == 2 ? SVP_INF_MLA_TP_DOMAIN : SVP_FEASIBLE;
+        r->pred_tps = i == 0 ? 660.0 : NAN;
+        r->err_pct = i == 0 ? 10.0 : NAN;   /* (660 - 600) / 600 x 100 */
+        r->pred_latency_s = 0.045;
+        r->has_latency_err = i == 0;
+        r->latency_err_pct = -10.0;         /* (45 - 50) / 50 x 100 */
+        r->loo_basis = i == 0 ? SVP_LOO_FITTED : i == 1 ? SVP_LOO_DEFAULTS : SVP_LOO_NONE;
+        r->loo_n_rows = 2;
+        r->loo_n_params = 1;
+        r->loo_params[0] = SVP_PAR_EFF_NET_OUT;
+        r->loo_tps = i == 0 ? 630.0 : NAN;
+        r->loo_err_pct = i == 0 ? 5.0 : NAN;
+    }
+    v->sum.n_rows = 3;
+    v->sum.n_pred = 2;
+    v->sum.median_abs_err_pct = 10.0;
+    v->sum.worst_abs_err_pct = 10.0;
+    v->sum.has_loo = 1;
+    v->sum.loo_median_abs_err_pct = 5.0;
+    v->sum.loo_worst_abs_err_pct = 5.0;
+    f->r.val_rows = v->rows;
+    f->r.n_val = 3;
+    f->r.val_sum = &v->sum;
+    f->r.deployments_path = "test/deployments.csv";
+}
+
+START_TEST(xlsx_validation_rows)
+{
+    fixture f;
+    val_fx v;
+    svp_diag d;
+    char p0[256], p1[256], p2[256];
+
+    fixture_init(&f, "en");
+    snprintf(p0, sizeof p0, "%s/none.xlsx", scratch);
+    snprintf(p1, sizeof p1, "%s/a.xlsx", scratch);
+    snprintf(p2, sizeof p2, "%s/b.xlsx", scratch);
+    svp_diag_clear(&d);
+    ck_assert_msg(svp_xlsx_write(p0, &f.r, &d) == SVP_OK, "%s", d.msg);
+    val_init(&v, &f);
+    ck_assert_msg(svp_xlsx_write(p1, &f.r, &d) == SVP_OK, "%s", d.msg);
+    ck_assert_msg(svp_xlsx_write(p2, &f.r, &d) == SVP_OK, "%s", d.msg);
+    ck_assert_msg(same_bytes(p1, p2), "two runs with deployment rows differ");
+    /* The table, the summary and a native chart make the file larger. */
+    ck_assert_int_gt(file_size(p1), file_size(p0));
+    /* No row drawable: the table without a chart, still a workbook. */
+    v.rows[0].has_pred = 0;
+    v.rows[1].has_pred = 0;
+    v.sum.n_pred = 0;
+    v.sum.has_loo = 0;
+    ck_assert_msg(svp_xlsx_write(p2, &f.r, &d) == SVP_OK, "%s", d.msg);
+    fixture_fini(&f);
+}
+END_TEST
+
+/* The Validation sheet's own allocations (its chart's data labels) come
+ * last in svp_xlsx_write; making each fail gives SVP_ERR_NOMEM. */
+START_TEST(xlsx_validation_nomem)
+{
+    fixture f;
+    val_fx v;
+    svp_diag d;
+    char p[256];
+    long before, used;
+
+    fixture_init(&f, "en");
+    val_init(&v, &f);
+    snprintf(p, sizeof p, "%s/m.xlsx", scratch);
+    before = svp_alloc_count();
+    ck_assert_int_eq(svp_xlsx_write(p, &f.r, &d), SVP_OK);
+    used = svp_alloc_count() - before;
+    ck_assert_int_gt(used, 4);
+    for (long n = used - 3; n <= used; n++) {
+        svp_alloc_fail_at(n, 1);
+        svp_err err = svp_xlsx_write(p, &f.r, &d);
+        svp_alloc_fail_at(0, 0);
+        ck_assert_msg(err == SVP_ERR_NOMEM, "allocation %ld of %ld failing gave %d", n, used,
+                      (int)err);
+    }
+    fixture_fini(&f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("xlsx");
@@ -432,6 +553,8 @@ static Suite *suite(void)
     tcase_add_test(tc, xlsx_written_twice_identical);
     tcase_add_test(tc, xlsx_unwritable_path_is_io_error);
     tcase_add_test(tc, xlsx_bad_sheet_name_is_data_error);
+    tcase_add_test(tc, xlsx_validation_rows);
+    tcase_add_test(tc, xlsx_validation_nomem);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,6 +10,7 @@
 set -u
 
 SERVPLAN=${SERVPLAN:-build/servplan}
+case $SERVPLAN in /*) ;; *) SERVPLAN=$PWD/$SERVPLAN ;; esac
 PY=/usr/bin/python3
 pass=0
 fail=0
@@ -52,6 +53,44 @@ rc=$?
 "$SERVPLAN" sweep --format csv >"$tmp/sweep.csv" 2>/dev/null && ok "servplan sweep --format csv" \
     || bad "servplan sweep --format csv failed"
 
+# The Validation sheet must show what `servplan validate --cross` prints.
+"$SERVPLAN" validate --cross --format csv >"$tmp/val.csv" 2>"$tmp/val.err" \
+    && ok "servplan validate --cross --format csv" \
+    || bad "servplan validate --cross --format csv failed: $(head -c 300 "$tmp/val.err")"
+"$SERVPLAN" validate --cross >"$tmp/val.txt" 2>/dev/null \
+    && ok "servplan validate --cross (text)" || bad "servplan validate --cross (text) failed"
+
+# A data folder of our own (the shipped files, linked) to run report with a
+# deployments file that has a row servplan cannot predict, and with none:
+# report takes the deployments file from the data folder only.
+mkalt() {
+    local d=$1
+    mkdir -p "$d/data" "$d/out"
+    for f in hardware.csv prices.csv scenarios.csv search-space.csv models; do
+        ln -s "$PWD/data/$f" "$d/data/$f"
+    done
+    ln -s "$PWD/templates" "$d/templates"
+}
+mkalt "$tmp/alt"
+{
+    head -n 1 data/deployments.csv
+    grep '^ANT-H20-DECODE-32,' data/deployments.csv
+    # MLA_TP = 16 on a chip whose scale-up domain holds 8: no prediction.
+    echo 'BAD-H20-TP16,H20,decode,16,16,1,1,16,1,512,4096,1536,off,0,1,fp8,fp8,675,,,"made up: MLA_TP 16 spans two 8-GPU domains"'
+} >"$tmp/alt/data/deployments.csv"
+mkalt "$tmp/nodeps"
+if (cd "$tmp/alt" && "$SERVPLAN" report --out out --chip H20 -q >/dev/null 2>"$tmp/alt.err" \
+        && "$SERVPLAN" validate --cross --format csv >"$tmp/alt-val.csv" 2>>"$tmp/alt.err"); then
+    ok "report and validate on a deployments file with an unpredictable row"
+else
+    bad "report/validate with an unpredictable row failed: $(head -c 300 "$tmp/alt.err")"
+fi
+if (cd "$tmp/nodeps" && "$SERVPLAN" report --out out --chip H20 -q >/dev/null 2>"$tmp/nodeps.err"); then
+    ok "report without a deployments file exits 0"
+else
+    bad "report without a deployments file failed: $(head -c 300 "$tmp/nodeps.err")"
+fi
+
 # A failing run must leave the previous report untouched (temporary names,
 # renamed only when complete).
 cp "$xlsx" "$tmp/before.xlsx"
@@ -72,11 +111,13 @@ if ! "$PY" -c 'import openpyxl' 2>/dev/null; then
 fi
 
 "$PY" - "$xlsx" "$tmp/zh/servplan-report.xlsx" "$tmp/plan.csv" "$tmp/sweep.csv" data/prices.csv \
-    data/scenarios.csv >"$tmp/py.out" 2>&1 <<'EOF'
-import csv, math, re, sys, zipfile
+    data/scenarios.csv "$tmp/val.csv" "$tmp/val.txt" "$tmp/alt/out/servplan-report.xlsx" \
+    "$tmp/alt-val.csv" "$tmp/nodeps/out/servplan-report.xlsx" >"$tmp/py.out" 2>&1 <<'EOF'
+import csv, io, math, os, re, sys, zipfile
 import openpyxl
 
 xlsx, zh_xlsx, plan_csv, sweep_csv, prices_csv, scen_csv = sys.argv[1:7]
+val_csv, val_txt, alt_xlsx, alt_val_csv, nodeps_xlsx = sys.argv[7:12]
 res = []
 def check(cond, what):
     res.append((bool(cond), what))
@@ -220,10 +261,181 @@ check(ranked and [x[0] for x in ranked] == sorted(x[0] for x in ranked)
       and all(a[1] >= b[1] for a, b in zip(ranked, ranked[1:])),
       "Cost: rows in rank order, tok/s per 1000 USD non-increasing")
 
-# -- Validation placeholder, Assumptions with version and SHA-256 of the inputs
-val = rows_of("Validation")
-check(val and isinstance(val[0][0].value, str) and "deployments" in val[0][0].value,
-      "Validation placeholder")
+# -- Validation: the table of `servplan validate --cross --format csv`
+def read_val_csv(path):
+    """Rows and the summary of validate's CSV (two tables, a blank line apart)."""
+    text = open(path, encoding="utf-8").read()
+    body, summ = text.split("\n\n", 1)
+    return list(csv.DictReader(io.StringIO(body))), list(csv.DictReader(io.StringIO(summ)))[0]
+
+def val_grid(book, name="Validation"):
+    grid = [[c.value for c in r] for r in book[name].iter_rows()]
+    width = max(len(r) for r in grid)
+    grid = [r + [None] * (width - len(r)) for r in grid]
+    hi = next(i for i, r in enumerate(grid) if r[0] in ("Deployment", "部署"))
+    body = []
+    for r in grid[hi + 1:]:
+        if r[0] is None:
+            break
+        body.append(dict(zip(grid[hi], r)))
+    return grid, body
+
+def label_row(grid, text):
+    rows = [r for r in grid if r[0] == text]
+    return rows[0] if len(rows) == 1 else None
+
+def num(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+def same6(v, s):
+    # validate prints %.6g: the sheet's full-precision number must print the same.
+    return num(v) and s != "" and ("%.6g" % v) == s
+
+def rel9(a, b):
+    return num(a) and num(b) and abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-300)
+
+def check_val_table(grid, body, want, tag):
+    check([r["Deployment"] for r in body] == [w["id"] for w in want],
+          "%s: one row per deployment, in file order (%d)" % (tag, len(want)))
+    mism = []
+    for g, w in zip(body, want):
+        pairs = [("Chip", w["chip"]), ("Phase", w["phase"])]
+        mism += [(w["id"], k, g[k], v) for k, v in pairs if g[k] != v]
+        if not same6(g["N (chips)"], w["n_chips"]):
+            mism.append((w["id"], "chips", g["N (chips)"], w["n_chips"]))
+        if not same6(g["Measured TPS/chip (tok/s)"], w["measured_tps_per_chip"]):
+            mism.append((w["id"], "measured", g["Measured TPS/chip (tok/s)"], w["measured_tps_per_chip"]))
+        pred, err = g["Predicted TPS/chip (tok/s)"], g["Error (%)"]
+        if w["predicted_tps_per_chip"] == "":
+            # No prediction: "n/a: <why>" in the prediction's cells.
+            for k in ("Predicted TPS/chip (tok/s)", "Error (%)", "LOO predicted TPS/chip (tok/s)"):
+                if not (isinstance(g[k], str) and g[k].startswith("n/a: ") and len(g[k]) > 6):
+                    mism.append((w["id"], k, g[k], "n/a: why"))
+            continue
+        if not same6(pred, w["predicted_tps_per_chip"]):
+            mism.append((w["id"], "predicted", pred, w["predicted_tps_per_chip"]))
+        # Error cells hold the fraction (0.261 = +26.1 %).
+        if not (num(err) and same6(err * 100, w["error_pct"])):
+            mism.append((w["id"], "error", err, w["error_pct"]))
+        # The sign convention, at full precision: (pred - meas) / meas.
+        meas = g["Measured TPS/chip (tok/s)"]
+        if not rel9(err, (pred - meas) / meas):
+            mism.append((w["id"], "error != (pred - meas) / meas", err, pred, meas))
+        loo, loo_err = g["LOO predicted TPS/chip (tok/s)"], g["LOO error (%)"]
+        if not (same6(loo, w["loo_tps_per_chip"]) and num(loo_err)
+                and same6(loo_err * 100, w["loo_error_pct"]) and rel9(loo_err, (loo - meas) / meas)):
+            mism.append((w["id"], "LOO", loo, loo_err, w["loo_tps_per_chip"], w["loo_error_pct"]))
+        basis = g["LOO basis"] or ""
+        if w["loo_basis"] == "fitted":
+            ok_b = basis.startswith("fitted " + w["loo_params"].replace("+", ", ") + " on " + w["loo_rows"])
+        else:
+            ok_b = basis.startswith("hardware table's values")
+        if not ok_b:
+            mism.append((w["id"], "LOO basis", basis, w["loo_basis"], w["loo_params"]))
+        if w["measured_latency_ms"] == "":
+            if g["Measured latency (ms)"] != "n/a: not published":
+                mism.append((w["id"], "latency n/a", g["Measured latency (ms)"]))
+        elif not (same6(g["Measured latency (ms)"], w["measured_latency_ms"])
+                  and same6(g["Latency error (%)"] * 100, w["latency_error_pct"])):
+            mism.append((w["id"], "latency", g["Measured latency (ms)"], g["Latency error (%)"]))
+        if not same6(g["Predicted latency (ms)"], w["predicted_latency_ms"]):
+            mism.append((w["id"], "predicted latency", g["Predicted latency (ms)"], w["predicted_latency_ms"]))
+    check(not mism, "%s: rows equal validate --format csv (6 significant digits; "
+          "error = (pred - meas) / meas to 1e-9) %s" % (tag, mism[:3]))
+
+def check_val_summary(grid, body, summ, tag):
+    have = [g for g in body if num(g["Error (%)"])]
+    def med(x):
+        x = sorted(x)
+        n = len(x)
+        return x[n // 2] if n % 2 else (x[n // 2 - 1] + x[n // 2]) / 2
+    got = {}
+    for key, label in (("median", "Median |error|, hardware table as given"),
+                       ("worst", "Worst |error|, hardware table as given"),
+                       ("loo_median", "Median |error|, leave-one-out"),
+                       ("loo_worst", "Worst |error|, leave-one-out"),
+                       ("pred", "Rows predicted"),
+                       ("defaults", "Rows whose LOO keeps the hardware table's values")):
+        got[key] = label_row(grid, label)
+    check(all(got.values()), "%s: summary rows present %s" % (tag, [k for k, v in got.items() if not v]))
+    if not all(got.values()):
+        return
+    # Hand-computed from the sheet's own rows: median = middle value (mean of
+    # the middle two for an even count), worst = largest |error|.
+    errs = [abs(g["Error (%)"]) for g in have]
+    lerr = [abs(g["LOO error (%)"]) for g in have]
+    wi = max(range(len(have)), key=lambda i: errs[i])
+    li = max(range(len(have)), key=lambda i: lerr[i])
+    check(rel9(got["median"][3], med(errs)) and rel9(got["worst"][3], errs[wi])
+          and got["worst"][4] == have[wi]["Deployment"]
+          and rel9(got["loo_median"][3], med(lerr)) and rel9(got["loo_worst"][3], lerr[li])
+          and got["loo_worst"][4] == have[li]["Deployment"],
+          "%s: summary = median and worst of the rows' |error| (1e-9)" % tag)
+    check(same6(got["median"][3] * 100, summ["median_abs_error_pct"])
+          and same6(got["worst"][3] * 100, summ["worst_abs_error_pct"])
+          and got["worst"][4] == summ["worst_id"]
+          and same6(got["loo_median"][3] * 100, summ["loo_median_abs_error_pct"])
+          and same6(got["loo_worst"][3] * 100, summ["loo_worst_abs_error_pct"])
+          and got["loo_worst"][4] == summ["loo_worst_id"]
+          and got["pred"][3] == int(summ["predicted_rows"])
+          and got["defaults"][3] == int(summ["loo_defaults_rows"]),
+          "%s: summary cells = validate's summary %s" % (tag, summ))
+    # The issue's targets: 15 % median (as given and LOO), no point worse than 35 %.
+    tg = {"Median |error| ≤ 15 %, hardware table as given": (0.15, got["median"][3]),
+          "Median |error| ≤ 15 %, leave-one-out": (0.15, got["loo_median"][3]),
+          "No point worse than 35 %, hardware table as given": (0.35, got["worst"][3]),
+          "No point worse than 35 %, leave-one-out": (0.35, got["loo_worst"][3])}
+    bad_t = []
+    for label, (limit, reached) in tg.items():
+        r = label_row(grid, label)
+        want = "met" if reached <= limit else "not met"
+        if r is None or not rel9(r[3], limit) or not rel9(r[4], reached) or r[5] != want:
+            bad_t.append((label, r and r[3:6], want))
+    check(not bad_t, "%s: targets with limit, reached and met / not met %s" % (tag, bad_t))
+
+val_rows, val_summ = read_val_csv(val_csv)
+vgrid, vbody = val_grid(wb)
+check(isinstance(vgrid[1][0], str) and "(predicted − measured) / measured × 100" in vgrid[1][0]
+      and "positive = servplan optimistic" in vgrid[1][0],
+      "Validation: the sign convention sentence")
+check(any(isinstance(r[0], str) and "data/deployments.csv" in r[0] for r in vgrid[:6]),
+      "Validation: names the deployments file")
+check_val_table(vgrid, vbody, val_rows, "Validation")
+check_val_summary(vgrid, vbody, val_summ, "Validation")
+# The text summary line of `servplan validate` (one decimal).
+m = re.search(r"median \|error\| ([\d.]+)%, worst ([\d.]+)% \(([^)]+)\)", open(val_txt).read())
+sm = label_row(vgrid, "Median |error|, hardware table as given")
+sw = label_row(vgrid, "Worst |error|, hardware table as given")
+check(m and sm and sw and "%.1f" % (sm[3] * 100) == m.group(1) and "%.1f" % (sw[3] * 100) == m.group(2)
+      and sw[4] == m.group(3), "Validation: summary = validate's summary line %s" % (m and m.groups(),))
+nums = [v for r in vgrid for v in r if isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool))]
+check(nums and all(math.isfinite(v) for v in nums), "Validation: %d numeric cells, all finite" % len(nums))
+ws_v = openpyxl.load_workbook(xlsx)["Validation"]
+hdr_r = next(i for i, r in enumerate(vgrid) if r[0] == "Deployment") + 1
+hdr_cells = {c.value: c.column for c in ws_v[hdr_r]}
+c_err = ws_v.cell(row=hdr_r + 1, column=hdr_cells["Error (%)"])
+c_pred = ws_v.cell(row=hdr_r + 1, column=hdr_cells["Predicted TPS/chip (tok/s)"])
+check(c_err.number_format == "+0.0%;-0.0%;0.0%" and c_pred.number_format == "#,##0.0",
+      "Validation: signed percent and TPS number formats (%s, %s)" % (c_err.number_format, c_pred.number_format))
+
+# A row servplan cannot predict: n/a with its reason, out of the statistics.
+alt = openpyxl.load_workbook(alt_xlsx, read_only=True)
+a_rows, a_summ = read_val_csv(alt_val_csv)
+agrid, abody = val_grid(alt)
+check_val_table(agrid, abody, a_rows, "Validation (unpredictable row)")
+check_val_summary(agrid, abody, a_summ, "Validation (unpredictable row)")
+badr = [g for g in abody if g["Deployment"] == "BAD-H20-TP16"]
+check(badr and badr[0]["Predicted TPS/chip (tok/s)"] == "n/a: MLA_TP does not fit one scale-up domain",
+      "Validation: an unpredictable row says why (%s)" % (badr and badr[0]["Predicted TPS/chip (tok/s)"]))
+# Without a deployments file: the placeholder, and no validation chart.
+nd = openpyxl.load_workbook(nodeps_xlsx, read_only=True)
+ndv = [[c.value for c in r] for r in nd["Validation"].iter_rows()]
+check(ndv and isinstance(ndv[0][0], str) and ndv[0][0].startswith("No deployments file (data/deployments.csv)"),
+      "Validation without a deployments file: the placeholder (%r)" % (ndv and ndv[0][0]))
+nz = zipfile.ZipFile(nodeps_xlsx)
+check(not any(b"Validation!" in nz.read(n) for n in nz.namelist() if n.startswith("xl/charts/")),
+      "Validation without a deployments file: no chart")
+
 asm = [[c.value for c in r] for r in rows_of("Assumptions")]
 shas = [x for r in asm for x in r if isinstance(x, str) and re.fullmatch(r"[0-9a-f]{64}", x)]
 check(len(shas) >= 5, "Assumptions: SHA-256 of the input files (%d found)" % len(shas))
@@ -234,8 +446,20 @@ check(any(r and r[0] == "Total parameters (main model)" and isinstance(r[1], (in
 # -- charts: native charts in the package
 z = zipfile.ZipFile(xlsx)
 charts = [n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
-want = 4 * len(scens) + 1    # 3 sensitivity + 1 Pareto per scenario, 1 cost
+want = 4 * len(scens) + 1 + 1   # 3 sensitivity + 1 Pareto per scenario, 1 cost, 1 validation
 check(len(charts) == want, "%d native charts (want %d)" % (len(charts), want))
+# The validation scatter: log-log, the points by phase labelled with their
+# ids, y = x and the +-35 % lines.
+vch = [z.read(n).decode("utf-8") for n in charts if b"Validation!" in z.read(n)]
+check(len(vch) == 1, "one native chart on the Validation sheet (%d)" % len(vch))
+if vch:
+    x = vch[0]
+    labels = re.findall(r"<c:dLbl>.*?<a:t>([^<]*)</a:t>", x)
+    pred_ids = [r["id"] for r in val_rows if r["predicted_tps_per_chip"] != ""]
+    check(x.count('<c:logBase val="10"/>') == 2, "validation chart: log-log axes")
+    check(sorted(labels) == sorted(pred_ids), "validation chart: each point labelled with its id")
+    check(x.count("<c:ser>") == 2 + 3 and "y = x (exact)" in x and "+35 %" in x and "−35 %" in x,
+          "validation chart: decode, prefill, y = x and the +-35 % lines")
 
 # -- frozen header rows and autofilters, from the sheet XML
 def sheet_xml(i, head=200000):
@@ -294,6 +518,9 @@ zs = [[c.value for c in r] for r in zw["摘要"].iter_rows()]
 check(zs[0][0] == "芯片" and [r[0] for r in zs[1:3]] == ["H20", "B200"],
       "zh Summary: Chinese header, one row per selected chip")
 check(any(isinstance(r[0], str) and "性价比" in r[0] for r in zs[3:]), "zh Summary: Chinese sentences")
+zv = [[c.value for c in r] for r in zw["验证"].iter_rows()]
+check(any("预测单卡 TPS（tok/s）" in r for r in zv) and isinstance(zv[1][0], str)
+      and "正值表示 servplan 偏乐观" in zv[1][0], "zh Validation: Chinese header and sign convention")
 
 print("PY %d %d" % (sum(1 for r in res if r[0]), sum(1 for r in res if not r[0])))
 EOF

@@ -11,6 +11,7 @@
 #define SERVPLAN_REPORT_H
 
 #include "servplan/analysis.h"
+#include "servplan/calibrate.h"
 #include "servplan/err.h"
 #include "servplan/model.h"
 #include "servplan/templates.h"
@@ -30,6 +31,13 @@ typedef struct svp_report_input {
     const svp_input_file *files;    /* the inputs, for the Assumptions sheet */
     size_t n_files;
     const char *font_family;        /* cairo font family for the language */
+    /* Predicted vs measured for the published deployments (svp_validate_all
+     * with leave-one-out), or NULL when there is no deployments file: the
+     * Validation sheet then says so and the scatter chart is not drawn. */
+    const svp_val_row *val_rows;
+    size_t n_val;
+    const svp_val_summary *val_sum;
+    const char *deployments_path;   /* the file the rows come from */
 } svp_report_input;
 
 /* The workbook at path (written to path directly: svp_report_write handles

@@ -24,6 +24,7 @@
 #include "servplan/cli_validate.h"
 #include "servplan/cost.h"
 #include "servplan/csv.h"
+#include "servplan/deploy.h"
 #include "servplan/err.h"
 #include "servplan/print.h"
 #include "servplan/read.h"
@@ -990,13 +991,20 @@ static int cmd_report(const cli_args *a, const cli_paths *paths, cli_data *dt)
     svp_strings tr = {0};
     svp_analysis an = {0};
     const svp_hw **chips = NULL;
-    svp_input_file files[5] = {
+    svp_deployment_table deps = {0};
+    svp_val_row *val_rows = NULL;
+    svp_val_summary val_sum;
+    svp_input_file files[6] = {
         {.role = "hardware", .path = paths->hardware},
         {.role = "prices", .path = paths->prices},
         {.role = "model", .path = paths->model},
         {.role = "scenarios", .path = paths->scenarios},
         {.role = "space", .path = paths->space},
+        {.role = "deployments", .path = paths->deployments},
     };
+    /* The deployments file is cited only when it is used. */
+    int with_deps = a->deployments != NULL || access(paths->deployments, F_OK) == 0;
+    size_t n_files = sizeof files / sizeof files[0] - (with_deps ? 0 : 1);
     svp_diag d;
     svp_err err;
     size_t n = 0;
@@ -1011,7 +1019,7 @@ static int cmd_report(const cli_args *a, const cli_paths *paths, cli_data *dt)
         if (strcmp(svp_tr(&tr, svp_chart_required[i]), svp_chart_required[i]) == 0)
             err = svp_diag_set(&d, SVP_ERR_DATA, paths->templates, 0, NULL,
                                "%s.csv: missing key '%s'", lang, svp_chart_required[i]);
-    for (size_t i = 0; err == SVP_OK && i < sizeof files / sizeof files[0]; i++)
+    for (size_t i = 0; err == SVP_OK && i < n_files; i++)
         err = svp_sha256_file(files[i].path, files[i].sha256, &d);
     if (err != SVP_OK)
         goto done;
@@ -1040,10 +1048,42 @@ static int cmd_report(const cli_args *a, const cli_paths *paths, cli_data *dt)
         svp_diag_set(&d, err, NULL, 0, NULL, "out of memory");
         goto done;
     }
+    /* Validation: the published deployments, when the file exists.  A
+     * missing default file only leaves the Validation sheet empty; a file
+     * named with --deployments must exist. */
+    if (with_deps) {
+        err = svp_read_deployments(paths->deployments, &deps, &d);
+        /* Like a price row, a measurement of a chip that is not in the
+         * hardware table is not an error (--hardware may name a subset):
+         * it is left out of the Validation sheet, said once with -v. */
+        size_t kept = 0;
+        for (size_t i = 0; err == SVP_OK && i < deps.n; i++) {
+            if (svp_hw_find(&dt->hw, deps.rows[i].chip) != NULL)
+                deps.rows[kept++] = deps.rows[i];
+            else if (a->verbosity > 1)
+                note(a, "%s: deployment '%s' is of chip '%s', which is not in %s; left out of "
+                     "the validation", paths->deployments, deps.rows[i].id, deps.rows[i].chip,
+                     paths->hardware);
+        }
+        if (err == SVP_OK)
+            deps.n = kept;
+        if (err == SVP_OK && deps.n > 0) {
+            val_rows = svp_calloc(deps.n, sizeof *val_rows);
+            if (val_rows == NULL)
+                err = svp_diag_set(&d, SVP_ERR_NOMEM, NULL, 0, NULL, "out of memory");
+        }
+        if (err == SVP_OK && val_rows != NULL)
+            err = svp_validate_all(&dt->hw, &dt->model, &deps, &a->opts, 1, val_rows, &val_sum,
+                                   &d);
+        if (err != SVP_OK)
+            goto done;
+    }
     svp_report_input r = {
         .an = &an, .in = &in, .tr = &tr, .version = SVP_VERSION,
-        .files = files, .n_files = sizeof files / sizeof files[0],
+        .files = files, .n_files = n_files,
         .font_family = font_for(lang),
+        .val_rows = val_rows, .n_val = val_rows ? deps.n : 0,
+        .val_sum = val_rows ? &val_sum : NULL, .deployments_path = paths->deployments,
     };
     err = svp_report_write(out_dir, &r, &d);
     if (err == SVP_OK && a->verbosity > 0)
@@ -1054,6 +1094,8 @@ done:
     if (err != SVP_OK)
         print_diag(err, &d);
     svp_analysis_fini(&an);
+    svp_free(val_rows);
+    svp_deployment_table_fini(&deps);
     svp_free(chips);
     svp_strings_fini(&tr);
     svp_price_table_fini(&prices);

@@ -2,7 +2,9 @@
  * charts.c - the report's charts (report.h: svp_charts_write): the decode
  * and prefill throughput-vs-latency frontiers with their SLOs, throughput
  * vs batch, communication share vs TP and vs EP, price-performance by
- * vendor and the hardware what-if tornado, each as NAME.png and NAME.pdf.
+ * vendor, the hardware what-if tornado and, when the report has measured
+ * deployments, predicted vs measured throughput (validation), each as
+ * NAME.png and NAME.pdf.
  *
  * Edge code on cairo (drawing in chart_plot.c).  It only reads the
  * analysis: every figure comes from svp_analyze; this file picks which
@@ -78,7 +80,21 @@
     X("chart.resource.hbm", "HBM bandwidth")                                                 \
     X("chart.resource.dram", "DRAM capacity")                                                \
     X("chart.resource.scale_up", "Scale-up network")                                         \
-    X("chart.resource.scale_out", "Scale-out network")
+    X("chart.resource.scale_out", "Scale-out network")                                       \
+    X("chart.validation.title", "Predicted vs measured throughput per chip: published DeepSeek-V3 deployments") \
+    X("chart.validation.note", "Median |error| {median} (worst {worst}, {worst_id}); leave-one-out median {loo_median}; {n} of {total} rows plotted") \
+    X("chart.validation.note_no_loo", "Median |error| {median} (worst {worst}, {worst_id}); {n} of {total} rows plotted") \
+    X("chart.validation.sign", "Error = (predicted − measured) / measured; above y = x servplan is optimistic · {file}") \
+    X("chart.validation.x", "Measured tokens/s per chip (log scale)") \
+    X("chart.validation.y", "Predicted tokens/s per chip (log scale)") \
+    X("chart.validation.decode", "decode (output tok/s)") \
+    X("chart.validation.prefill", "prefill (input tok/s)") \
+    X("chart.validation.exact", "y = x: exact") \
+    X("chart.validation.band", "±{pct} % (median target)") \
+    X("chart.validation.lines", "±{pct} % (worst-point target)") \
+    X("chart.validation.loo", "leave-one-out, if refitted") \
+    X("chart.validation.unplotted", "Not predicted: {ids}") \
+    X("chart.validation.no_data", "No deployment could be predicted")
 
 #define KEY_ENTRY(k, e) {k, e},
 #define KEY_NAME(k, e) k,
@@ -1076,6 +1092,574 @@ static svp_err chart_whatif(const svp_canvas *cv, const ctx *c, const void *varg
     return SVP_OK;
 }
 
+/* ---- 7. validation: predicted vs measured ------------------------------- */
+
+/* One deployment on the chart. */
+typedef struct val_pt {
+    const svp_val_row *row;
+    double x, y;          /* canvas position of (measured, predicted) */
+    double lx, ly;        /* canvas position of the leave-one-out prediction; NAN: none */
+    int chip;             /* colour: the chip's order of first appearance */
+    int placed, far;      /* label placed; away from the marker (with a leader line) */
+    double bx0, by0, bx1, by1;   /* the label's box */
+} val_pt;
+
+/* A rectangle to keep labels off (markers, placed labels), and how much an
+ * overlap with it costs: covering a marker hides data, so it costs more
+ * than touching another label. */
+typedef struct val_box {
+    double x0, y0, x1, y1, wt;
+    int mark;             /* a marker: 1 + the index of its point; 0: a label, the legend */
+} val_box;
+
+#define VAL_R (SVP_MARKER_R + 0.8)        /* marker radius: a few points, so larger */
+#define VAL_LABEL_FONT SVP_FONT_TICK
+#define VAL_PAD_LO 1.78                   /* 10^0.25: room below and left of the data */
+#define VAL_PAD_HI 2.51                   /* 10^0.4: more above and right, for the labels */
+#define VAL_LEVELS 6                      /* label distances tried */
+#define VAL_MARK_WT 50.0                  /* cost of a label over a marker, per pt^2 */
+#define VAL_LEADER_SAMPLES 24             /* points tested along a leader line */
+#define VAL_AMBIG (2.0 * VAL_R + 6.0)    /* a label this much nearer another marker: ambiguous */
+
+static int val_plottable(const svp_val_row *v)
+{
+    return v->has_pred && ok_pos(v->pred_tps) && ok_pos(v->meas_tps);
+}
+
+static double box_overlap(const val_box *a, const val_box *b)
+{
+    double w = fmin(a->x1, b->x1) - fmax(a->x0, b->x0);
+    double h = fmin(a->y1, b->y1) - fmax(a->y0, b->y0);
+    return w > 0.0 && h > 0.0 ? w * h : 0.0;
+}
+
+/* The weighted overlap of a label at b, with its leader from the marker at
+ * (x, y) when far: a leader across another marker or label misleads the
+ * reader about which label is whose. */
+static double label_cost(const svp_plot *p, const val_box *b, double x, double y, int far,
+                         int owner, const val_box *obst, size_t n_obst)
+{
+    double cost = 0.0;
+    /* Outside the plot costs more than any overlap. */
+    if (b->x0 < p->box.x0 + 2.0 || b->x1 > p->box.x1 - 2.0 || b->y0 < p->box.y0 + 2.0
+        || b->y1 > p->box.y1 - 2.0)
+        cost += 1.0e9;
+    for (size_t i = 0; i < n_obst; i++)
+        cost += box_overlap(b, &obst[i]) * obst[i].wt;
+    if (!far) {
+        /* Without a leader a label must sit nearer its own marker than any
+         * other, or it reads as the other's. */
+        double own = hypot(fmin(fmax(x, b->x0), b->x1) - x, fmin(fmax(y, b->y0), b->y1) - y);
+        for (size_t i = 0; i < n_obst; i++) {
+            double mx = (obst[i].x0 + obst[i].x1) / 2.0, my = (obst[i].y0 + obst[i].y1) / 2.0;
+            /* Not a marker, or the label's own; its own LOO move counts: a
+             * label beside the hollow marker reads as that marker's. */
+            if (!obst[i].mark || (obst[i].mark == owner && mx == x && my == y))
+                continue;
+            double other = hypot(fmin(fmax(mx, b->x0), b->x1) - mx,
+                                 fmin(fmax(my, b->y0), b->y1) - my);
+            if (other < own + VAL_AMBIG)
+                cost += 20.0 * (own + VAL_AMBIG - other);
+        }
+    }
+    if (far) {
+        double tx = fmin(fmax(x, b->x0), b->x1), ty = fmin(fmax(y, b->y0), b->y1);
+        for (int k = 1; k < VAL_LEADER_SAMPLES; k++) {
+            double f = (double)k / VAL_LEADER_SAMPLES;
+            double sx = x + (tx - x) * f, sy = y + (ty - y) * f;
+            if (hypot(sx - x, sy - y) <= VAL_R + 1.0)
+                continue;   /* still on its own marker */
+            for (size_t i = 0; i < n_obst; i++)
+                if (sx >= obst[i].x0 && sx <= obst[i].x1 && sy >= obst[i].y0 && sy <= obst[i].y1)
+                    cost += 4.0 * obst[i].wt;
+        }
+    }
+    return cost;
+}
+
+/* Where a label goes: around the marker at increasing distances (right,
+ * left, above, below, then the diagonals; above and below also shifted to
+ * either side, right and left also shifted up or down), the first place
+ * inside the plot that covers no marker, no label placed before and whose
+ * leader crosses neither; failing that, the cheapest.  Greedy, hence
+ * deterministic; enough for the few dozen points of a deployments file. */
+static val_box place_label(const svp_plot *p, double x, double y, double w, double h,
+                           int owner, const val_box *obst, size_t n_obst, int *far)
+{
+    val_box best = {x + VAL_R + 3.0, y - h / 2.0, x + VAL_R + 3.0 + w, y + h / 2.0, 1.0, 0};
+    double best_cost = HUGE_VAL;
+
+    *far = 0;
+    for (int level = 0; level < VAL_LEVELS; level++) {
+        double d = VAL_R + 3.0 + 11.0 * level, e = d * 0.75;
+        /* Top-left corners of the candidates at this distance. */
+        const double cand[][2] = {
+            {x + d, y - h / 2.0},         {x - d - w, y - h / 2.0},
+            {x - w / 2.0, y - d - h},     {x - w / 2.0, y + d},
+            {x + e, y - e - h},           {x + e, y + e},
+            {x - e - w, y - e - h},       {x - e - w, y + e},
+            {x - w + 6.0, y - d - h},     {x - 6.0, y - d - h},
+            {x - w + 6.0, y + d},         {x - 6.0, y + d},
+            {x + d, y - h * 1.1},         {x + d, y + h * 0.1},
+            {x - d - w, y - h * 1.1},     {x - d - w, y + h * 0.1},
+        };
+        for (size_t k = 0; k < sizeof cand / sizeof cand[0]; k++) {
+            val_box b = {cand[k][0], cand[k][1], cand[k][0] + w, cand[k][1] + h, 1.0, 0};
+            double cost = label_cost(p, &b, x, y, level > 0, owner, obst, n_obst);
+            if (cost < 1.0)
+                cost = 0.0;   /* rounding, or a hair of two boxes' margins */
+            cost += 0.5 * (double)level;   /* nearer wins a tie */
+            if (cost < best_cost) {
+                best_cost = cost;
+                best = b;
+                *far = level > 0;
+            }
+            if (cost < 0.5 * (double)level + 1.0)
+                return best;   /* free: the first free place */
+        }
+    }
+    return best;
+}
+
+/* The y = x line, the +-median-target band and the +-worst-target lines, in
+ * the plot; all are straight lines on log-log axes. */
+static void draw_val_guides(const svp_canvas *cv, const svp_plot *p, int band)
+{
+    cairo_t *cr = cv->cr;
+    double lo = p->tx.lo, hi = p->tx.hi;
+    double m = SVP_VAL_TARGET_MEDIAN_PCT / 100.0, w = SVP_VAL_TARGET_WORST_PCT / 100.0;
+
+    cairo_save(cr);
+    cairo_rectangle(cr, p->box.x0, p->box.y0, p->box.x1 - p->box.x0, p->box.y1 - p->box.y0);
+    cairo_clip(cr);
+    if (band) {
+        cairo_move_to(cr, svp_plot_x(p, lo), svp_plot_y(p, lo * (1.0 + m)));
+        cairo_line_to(cr, svp_plot_x(p, hi), svp_plot_y(p, hi * (1.0 + m)));
+        cairo_line_to(cr, svp_plot_x(p, hi), svp_plot_y(p, hi * (1.0 - m)));
+        cairo_line_to(cr, svp_plot_x(p, lo), svp_plot_y(p, lo * (1.0 - m)));
+        cairo_close_path(cr);
+        cairo_set_source_rgb(cr, 0.86, 0.92, 0.86);
+        cairo_fill(cr);
+    } else {
+        cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+        cairo_set_line_width(cr, 1.0);
+        svp_chart_set_dash(cr, 1, 1.0);
+        for (int s = -1; s <= 1; s += 2) {
+            cairo_move_to(cr, svp_plot_x(p, lo), svp_plot_y(p, lo * (1.0 + s * w)));
+            cairo_line_to(cr, svp_plot_x(p, hi), svp_plot_y(p, hi * (1.0 + s * w)));
+        }
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0.0);
+        cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+        cairo_set_line_width(cr, 1.3);
+        cairo_move_to(cr, svp_plot_x(p, lo), svp_plot_y(p, lo));
+        cairo_line_to(cr, svp_plot_x(p, hi), svp_plot_y(p, hi));
+        cairo_stroke(cr);
+    }
+    cairo_restore(cr);
+}
+
+/* The legend entries of the validation chart. */
+enum { VL_MARK = 0, VL_HOLLOW, VL_LINE, VL_DASH, VL_BAND };
+
+typedef struct val_leg {
+    const char *label;
+    int kind;
+    svp_chart_style st;
+} val_leg;
+
+#define VAL_LEG_MAX 6   /* decode, prefill, leave-one-out, y = x, band, lines */
+#define VAL_CHIPS_MAX 64
+
+static double val_legend_w(const svp_canvas *cv, const val_leg *it, size_t n)
+{
+    double w = 0.0;
+    svp_chart_font(cv, SVP_FONT_LEGEND, 0);
+    for (size_t i = 0; i < n; i++)
+        w = fmax(w, svp_chart_text_w(cv, it[i].label));
+    return w + 26.0 + 5.0 + 4.0;
+}
+
+static void val_legend(const svp_canvas *cv, double x, double y, const val_leg *it, size_t n)
+{
+    cairo_t *cr = cv->cr;
+    for (size_t i = 0; i < n; i++) {
+        double cy = y + 15.0 * ((double)i + 0.5);
+        cairo_save(cr);
+        switch (it[i].kind) {
+        case VL_MARK:
+        case VL_HOLLOW:
+            svp_chart_marker(cr, it[i].st, x + 13.0, cy, VAL_R, it[i].kind == VL_HOLLOW);
+            break;
+        case VL_BAND:
+            cairo_rectangle(cr, x + 2.0, cy - 5.0, 22.0, 10.0);
+            cairo_set_source_rgb(cr, 0.86, 0.92, 0.86);
+            cairo_fill(cr);
+            break;
+        default:
+            cairo_set_source_rgb(cr, it[i].kind == VL_LINE ? 0.15 : 0.45,
+                                 it[i].kind == VL_LINE ? 0.15 : 0.45,
+                                 it[i].kind == VL_LINE ? 0.15 : 0.45);
+            cairo_set_line_width(cr, it[i].kind == VL_LINE ? 1.3 : 1.0);
+            svp_chart_set_dash(cr, it[i].kind == VL_LINE ? 0 : 1, 1.0);
+            cairo_move_to(cr, x, cy);
+            cairo_line_to(cr, x + 26.0, cy);
+            cairo_stroke(cr);
+            break;
+        }
+        cairo_restore(cr);
+        cairo_set_source_rgb(cr, 0.0, 0.0, 0.0);
+        svp_chart_font(cv, SVP_FONT_LEGEND, 0);
+        svp_chart_text(cv, x + 31.0, cy, it[i].label, 0.0, SVP_VA_MIDDLE);
+    }
+}
+
+/* "36.3%" */
+static const char *pct1(char *buf, size_t cap, double pct)
+{
+    if (isfinite(pct))
+        snprintf(buf, cap, "%.1f%%", pct);
+    else
+        snprintf(buf, cap, "-");
+    return buf;
+}
+
+/* Canvas positions of the points (and of their leave-one-out moves) on p. */
+static void val_positions(const svp_plot *p, val_pt *pt, size_t np)
+{
+    for (size_t i = 0; i < np; i++) {
+        const svp_val_row *v = pt[i].row;
+        pt[i].x = svp_plot_x(p, v->meas_tps);
+        pt[i].y = svp_plot_y(p, v->pred_tps);
+        pt[i].lx = pt[i].ly = NAN;
+        if (v->loo_basis == SVP_LOO_FITTED && ok_pos(v->loo_tps)) {
+            pt[i].lx = pt[i].x;
+            pt[i].ly = svp_plot_y(p, v->loo_tps);
+        }
+    }
+}
+
+static svp_err chart_validation(const svp_canvas *cv, const ctx *c, const void *arg)
+{
+    const svp_report_input *r = c->r;
+    const svp_val_row *rows = r->val_rows;
+    const svp_val_summary *s = r->val_sum;
+    size_t n = r->n_val, np = 0, n_chips = 0, n_leg = 0, n_obst = 0;
+    cairo_t *cr = cv->cr;
+    char note[TEXT_CAP], sign[TEXT_CAP], cnt[24], tot[24];
+    /* The legend's texts: leg[] points into them until the end. */
+    /* cppcheck-suppress variableScope */
+    char band[64];
+    /* cppcheck-suppress variableScope */
+    char lines[64];
+    const char *chips[VAL_CHIPS_MAX];
+    val_leg leg[VAL_LEG_MAX];
+    val_pt *pt = NULL;
+    val_box *obst = NULL;
+    range g = {0};
+    svp_box area;
+    svp_plot p;
+    int has_dec = 0, has_pre = 0, has_loo = 0;
+
+    (void)arg;
+    for (size_t i = 0; i < n; i++)
+        np += val_plottable(&rows[i]) ? 1u : 0u;
+    snprintf(cnt, sizeof cnt, "%zu", np);
+    snprintf(tot, sizeof tot, "%zu", n);
+    note[0] = '\0';
+    if (s != NULL && s->n_pred > 0 && s->worst_row < n) {
+        char med[32], worst[32], loo[32];
+        const char *names[] = {"median", "worst", "worst_id", "loo_median", "n", "total"};
+        const char *values[] = {pct1(med, sizeof med, s->median_abs_err_pct),
+                                pct1(worst, sizeof worst, s->worst_abs_err_pct),
+                                rows[s->worst_row].dep->id,
+                                pct1(loo, sizeof loo, s->loo_median_abs_err_pct), cnt, tot};
+        svp_tr_fill(c->tr, s->has_loo ? "chart.validation.note" : "chart.validation.note_no_loo",
+                    note, sizeof note, names, values, 6);
+    }
+    page(cv, c, tr(c, "chart.validation.title"), note, c->caption, &area);
+
+    /* The sign convention and the file, and the rows that could not be drawn. */
+    trf(c, "chart.validation.sign", sign, sizeof sign, "file",
+        r->deployments_path != NULL ? r->deployments_path : "", NULL, NULL);
+    cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+    svp_chart_text_fit(cv, sign, SVP_FONT_NOTE, SVP_FONT_MIN, area.x1 - area.x0, 0);
+    svp_chart_text(cv, area.x0, area.y0 - 4.0, sign, 0.0, SVP_VA_TOP);
+    area.y0 += SVP_FONT_NOTE + 6.0;
+    if (np < n) {
+        /* As many as fit on the line, then how many more. */
+        char ids[TEXT_CAP], line[TEXT_CAP];
+        size_t len = 0, listed = 0;
+        ids[0] = '\0';
+        svp_chart_font(cv, SVP_FONT_NOTE, 0);
+        for (size_t i = 0; i < n; i++) {
+            if (val_plottable(&rows[i]))
+                continue;
+            size_t keep = len;
+            int w = snprintf(ids + len, sizeof ids - len, "%s%s (%s)", len > 0 ? ", " : "",
+                             rows[i].dep->id,
+                             rows[i].has_pred ? "-" : svp_reason_code(rows[i].m.reason));
+            if (w >= 0 && (size_t)w < sizeof ids - len) {
+                trf(c, "chart.validation.unplotted", line, sizeof line, "ids", ids, NULL, NULL);
+                if (svp_chart_text_w(cv, line) <= area.x1 - area.x0 - 60.0) {
+                    len += (size_t)w;
+                    listed++;
+                    continue;
+                }
+            }
+            ids[keep] = '\0';
+            len = keep;
+            break;
+        }
+        if (listed < n - np) {
+            char more[48];
+            snprintf(more, sizeof more, "%s… (+%zu)", listed > 0 ? ", " : "", n - np - listed);
+            snprintf(ids + len, sizeof ids - len, "%s", more);
+        }
+        trf(c, "chart.validation.unplotted", line, sizeof line, "ids", ids, NULL, NULL);
+        cairo_set_source_rgb(cr, 0.55, 0.1, 0.1);
+        svp_chart_text_fit(cv, line, SVP_FONT_NOTE, SVP_FONT_MIN, area.x1 - area.x0, 0);
+        svp_chart_text(cv, area.x0, area.y0 - 4.0, line, 0.0, SVP_VA_TOP);
+        area.y0 += SVP_FONT_NOTE + 6.0;
+    }
+    if (np == 0) {
+        svp_chart_message(cv, &area, tr(c, "chart.validation.no_data"));
+        return SVP_OK;
+    }
+
+    pt = svp_calloc(np, sizeof *pt);
+    /* Obstacles: every marker (and LOO marker), then the labels placed. */
+    obst = svp_calloc(3 * np + 1, sizeof *obst);
+    if (pt == NULL || obst == NULL) {
+        svp_free(pt);
+        svp_free(obst);
+        return SVP_ERR_NOMEM;
+    }
+    np = 0;
+    for (size_t i = 0; i < n; i++) {
+        const svp_val_row *v = &rows[i];
+        size_t k;
+        if (!val_plottable(v))
+            continue;
+        for (k = 0; k < n_chips && strcmp(chips[k], v->dep->chip) != 0; k++)
+            ;
+        if (k == n_chips && n_chips < VAL_CHIPS_MAX)
+            chips[n_chips++] = v->dep->chip;
+        pt[np].row = v;
+        /* Colours repeat past the palette (the legend then lists the first
+         * chips only); past VAL_CHIPS_MAX chips every other one is grey. */
+        pt[np].chip = k < VAL_CHIPS_MAX ? (int)(k % SVP_CHART_COLORS) : SVP_CHART_COLORS - 1;
+        range_add(&g, v->meas_tps);
+        range_add(&g, v->pred_tps);
+        /* A leave-one-out point is drawn only where it differs: refitted. */
+        if (v->loo_basis == SVP_LOO_FITTED && ok_pos(v->loo_tps)) {
+            range_add(&g, v->loo_tps);
+            has_loo = 1;
+        }
+        has_dec |= v->dep->phase == SVP_PHASE_DECODE;
+        has_pre |= v->dep->phase != SVP_PHASE_DECODE;
+        np++;
+    }
+
+    /* The chips' colours as one line of text above the plot (wrapped when
+     * long): the legend proper then stays small enough for a corner. */
+    {
+        double x = area.x0, y = area.y0 + 1.0, step = SVP_FONT_LEGEND + 5.0;
+        svp_chart_font(cv, SVP_FONT_LEGEND, 0);
+        for (size_t k = 0; k < n_chips && k < SVP_CHART_COLORS; k++) {
+            double w = 2.0 * VAL_R + 5.0 + svp_chart_text_w(cv, chips[k]) + 14.0;
+            if (x > area.x0 && x + w > area.x1) {
+                x = area.x0;
+                y += step;
+            }
+            svp_chart_style st = {(int)k, 0, 0};
+            svp_chart_marker(cr, st, x + VAL_R, y + step / 2.0 - 1.0, VAL_R, 0);
+            cairo_set_source_rgb(cr, 0.0, 0.0, 0.0);
+            svp_chart_font(cv, SVP_FONT_LEGEND, 0);
+            svp_chart_text(cv, x + 2.0 * VAL_R + 5.0, y + step / 2.0 - 1.0, chips[k], 0.0,
+                           SVP_VA_MIDDLE);
+            x += w;
+        }
+        area.y0 = y + step + 2.0;
+    }
+
+    /* Legend: phases by marker shape, the leave-one-out moves, the guides. */
+    {
+        svp_chart_style black = {6, 0, 0}, sq = {6, 1, 0};
+        if (has_dec)
+            leg[n_leg++] = (val_leg){tr(c, "chart.validation.decode"), VL_MARK, black};
+        if (has_pre)
+            leg[n_leg++] = (val_leg){tr(c, "chart.validation.prefill"), VL_MARK, sq};
+        if (has_loo)
+            leg[n_leg++] = (val_leg){tr(c, "chart.validation.loo"), VL_HOLLOW, black};
+        char pct[16];
+        snprintf(pct, sizeof pct, "%g", SVP_VAL_TARGET_MEDIAN_PCT);
+        trf(c, "chart.validation.band", band, sizeof band, "pct", pct, NULL, NULL);
+        snprintf(pct, sizeof pct, "%g", SVP_VAL_TARGET_WORST_PCT);
+        trf(c, "chart.validation.lines", lines, sizeof lines, "pct", pct, NULL, NULL);
+        leg[n_leg++] = (val_leg){tr(c, "chart.validation.exact"), VL_LINE, black};
+        leg[n_leg++] = (val_leg){band, VL_BAND, black};
+        leg[n_leg++] = (val_leg){lines, VL_DASH, black};
+    }
+
+    /* One range for both axes, so y = x is the diagonal of equal decades. */
+    memset(&p, 0, sizeof p);
+    p.kx = SVP_AXIS_LOG10;
+    p.ky = SVP_AXIS_LOG10;
+    /* A quarter decade of room around the data keeps markers and their
+     * labels off the frame (1-2-5 widening alone may end on a data value). */
+    svp_chart_ticks_tight(g.lo / VAL_PAD_LO, g.hi * VAL_PAD_HI, 12, p.kx, &p.tx);
+    p.ty = p.tx;
+    /* The legend goes inside the plot, in a corner far from y = x (lower
+     * right, then upper left; in one column, then two) where no point is,
+     * giving the points the whole width; else to the right of the plot. */
+    double lw1 = val_legend_w(cv, leg, n_leg);
+    val_box lb = {0.0, 0.0, 0.0, 0.0, VAL_MARK_WT, 0};
+    int inside = 0, lcols = 1;
+    svp_plot_layout(cv, &p, &area, 0.0);
+    val_positions(&p, pt, np);
+    for (int k = 0; k < 4 && !inside; k++) {
+        int corner = k % 2;   /* 0 lower right, 1 upper left */
+        lcols = 1 + k / 2;
+        size_t rows_n = (n_leg + (size_t)lcols - 1) / (size_t)lcols;
+        double w = (double)lcols * lw1 + (double)(lcols - 1) * 8.0 + 8.0;
+        double h = 15.0 * (double)rows_n + 8.0;
+        if (corner == 0)
+            lb = (val_box){p.box.x1 - 4.0 - w, p.box.y1 - 4.0 - h, p.box.x1 - 4.0,
+                           p.box.y1 - 4.0, VAL_MARK_WT, 0};
+        else
+            lb = (val_box){p.box.x0 + 4.0, p.box.y0 + 4.0, p.box.x0 + 4.0 + w,
+                           p.box.y0 + 4.0 + h, VAL_MARK_WT, 0};
+        /* At most 60 % of the width, and clear of every point with room
+         * for a label beside it. */
+        inside = w < 0.6 * (p.box.x1 - p.box.x0) && h < 0.6 * (p.box.y1 - p.box.y0);
+        for (size_t i = 0; i < np && inside; i++) {
+            val_box m = {pt[i].x - VAL_R - 10.0, pt[i].y - VAL_R - 10.0,
+                         pt[i].x + VAL_R + 10.0, pt[i].y + VAL_R + 10.0, 1.0, 0};
+            val_box ml = {pt[i].lx - VAL_R - 10.0, pt[i].ly - VAL_R - 10.0,
+                          pt[i].lx + VAL_R + 10.0, pt[i].ly + VAL_R + 10.0, 1.0, 0};
+            inside = box_overlap(&m, &lb) == 0.0
+                     && (!isfinite(pt[i].ly) || box_overlap(&ml, &lb) == 0.0);
+        }
+    }
+    if (!inside) {
+        lcols = 1;
+        svp_plot_layout(cv, &p, &area, lw1 + 10.0);
+        val_positions(&p, pt, np);
+    }
+    draw_val_guides(cv, &p, 1);
+    svp_plot_axes(cv, &p, tr(c, "chart.validation.x"), tr(c, "chart.validation.y"));
+    draw_val_guides(cv, &p, 0);
+
+    /* Every marker, and the legend inside, is an obstacle for the labels. */
+    for (size_t i = 0; i < np; i++) {
+        obst[n_obst++] = (val_box){pt[i].x - VAL_R, pt[i].y - VAL_R, pt[i].x + VAL_R,
+                                   pt[i].y + VAL_R, VAL_MARK_WT, (int)i + 1};
+        if (isfinite(pt[i].ly))
+            obst[n_obst++] = (val_box){pt[i].lx - VAL_R, pt[i].ly - VAL_R, pt[i].lx + VAL_R,
+                                       pt[i].ly + VAL_R, VAL_MARK_WT, (int)i + 1};
+    }
+    if (inside)
+        obst[n_obst++] = lb;
+
+    /* Labels placed top of the plot first, where the big deployments
+     * crowd; ties left to right. */
+    svp_chart_font(cv, VAL_LABEL_FONT, 0);
+    for (size_t done = 0; done < np; done++) {
+        size_t i = np;
+        for (size_t k = 0; k < np; k++) {
+            if (pt[k].placed)
+                continue;
+            if (i == np || pt[k].y < pt[i].y || (pt[k].y == pt[i].y && pt[k].x < pt[i].x))
+                i = k;
+        }
+        if (i == np)
+            break;
+        pt[i].placed = 1;
+        if (!isfinite(pt[i].x) || !isfinite(pt[i].y))
+            continue;
+        double w = svp_chart_text_w(cv, pt[i].row->dep->id), h = VAL_LABEL_FONT + 2.0;
+        val_box b = place_label(&p, pt[i].x, pt[i].y, w, h, (int)i + 1, obst, n_obst,
+                                &pt[i].far);
+        obst[n_obst++] = b;
+        pt[i].bx0 = b.x0;
+        pt[i].by0 = b.y0;
+        pt[i].bx1 = b.x1;
+        pt[i].by1 = b.y1;
+    }
+
+    /* Under the markers: the leave-one-out moves and the label leaders. */
+    cairo_save(cr);
+    svp_plot_clip(cv, &p);
+    for (size_t i = 0; i < np; i++) {
+        if (!isfinite(pt[i].x) || !isfinite(pt[i].y))
+            continue;
+        if (isfinite(pt[i].ly)) {
+            svp_chart_style st = {pt[i].chip,
+                                  pt[i].row->dep->phase == SVP_PHASE_DECODE ? 0 : 1, 0};
+            cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+            cairo_set_line_width(cr, 0.8);
+            cairo_move_to(cr, pt[i].x, pt[i].y);
+            cairo_line_to(cr, pt[i].lx, pt[i].ly);
+            cairo_stroke(cr);
+            svp_chart_marker(cr, st, pt[i].lx, pt[i].ly, VAL_R, 1);
+        }
+        if (pt[i].far) {
+            /* From the marker to the nearest point of the label. */
+            double tx = fmin(fmax(pt[i].x, pt[i].bx0), pt[i].bx1);
+            double ty = fmin(fmax(pt[i].y, pt[i].by0), pt[i].by1);
+            cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+            cairo_set_line_width(cr, 0.6);
+            cairo_move_to(cr, pt[i].x, pt[i].y);
+            cairo_line_to(cr, tx, ty);
+            cairo_stroke(cr);
+        }
+    }
+    for (size_t i = 0; i < np; i++) {
+        svp_chart_style st = {pt[i].chip, pt[i].row->dep->phase == SVP_PHASE_DECODE ? 0 : 1, 0};
+        svp_chart_marker(cr, st, pt[i].x, pt[i].y, VAL_R, 0);
+    }
+    cairo_restore(cr);
+    svp_chart_font(cv, VAL_LABEL_FONT, 0);
+    for (size_t i = 0; i < np; i++) {
+        if (!isfinite(pt[i].x) || !isfinite(pt[i].y))
+            continue;
+        cairo_set_source_rgba(cr, 1.0, 1.0, 1.0, 0.8);
+        cairo_rectangle(cr, pt[i].bx0 - 1.0, pt[i].by0, pt[i].bx1 - pt[i].bx0 + 2.0,
+                        pt[i].by1 - pt[i].by0);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        svp_chart_text(cv, pt[i].bx0, (pt[i].by0 + pt[i].by1) / 2.0, pt[i].row->dep->id, 0.0,
+                       SVP_VA_MIDDLE);
+    }
+
+    if (inside) {
+        size_t rows_n = (n_leg + (size_t)lcols - 1) / (size_t)lcols;
+        cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
+        cairo_rectangle(cr, lb.x0, lb.y0, lb.x1 - lb.x0, lb.y1 - lb.y0);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
+        cairo_set_line_width(cr, 0.6);
+        cairo_stroke(cr);
+        for (int col = 0; col < lcols; col++) {
+            size_t first = (size_t)col * rows_n;
+            if (first >= n_leg)
+                break;
+            val_legend(cv, lb.x0 + 4.0 + (double)col * (lw1 + 8.0), lb.y0 + 4.0, leg + first,
+                       n_leg - first < rows_n ? n_leg - first : rows_n);
+        }
+    } else {
+        double lh = 15.0 * (double)n_leg;
+        double ly = p.box.y0 + ((p.box.y1 - p.box.y0) - lh) / 2.0;
+        if (ly < area.y0)
+            ly = area.y0;
+        val_legend(cv, p.box.x1 + 10.0, ly, leg, n_leg);
+    }
+    svp_free(pt);
+    svp_free(obst);
+    return SVP_OK;
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 typedef svp_err (*draw_fn)(const svp_canvas *cv, const ctx *c, const void *arg);
@@ -1402,6 +1986,9 @@ svp_err svp_charts_write(const char *dir, const svp_report_input *r, svp_diag *d
         err = write_chart(dir, "price_performance", chart_price, &c, NULL, d);
     if (err == SVP_OK)
         err = write_whatif(dir, &c, d);
+    /* Predicted vs measured: only when there are measurements to show. */
+    if (err == SVP_OK && r->val_rows != NULL)
+        err = write_chart(dir, "validation", chart_validation, &c, NULL, d);
 
     /* builtin borrows the literals: free only the arrays. */
     svp_free(builtin.keys);

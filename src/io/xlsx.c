@@ -30,6 +30,7 @@
 #include <xlsxwriter.h>
 
 #include "servplan/alloc.h"
+#include "servplan/chart.h"
 #include "servplan/print.h"
 #include "servplan/report.h"
 #include "servplan/units.h"
@@ -93,7 +94,21 @@ const char *const svp_report_keys[] = {
     /* All configurations */
     "all.continued",
     /* Validation */
-    "val.placeholder",
+    "val.placeholder", "val.title", "val.sign", "val.file", "val.units", "val.loo_intro",
+    "val.col.id", "val.col.ranks", "val.col.output_len", "val.col.tbo", "val.col.mtp_k",
+    "val.col.mtp_l", "val.col.weight_dtype", "val.col.kv_dtype", "val.col.pred_tps",
+    "val.col.meas_tps", "val.col.err", "val.col.lat_kind", "val.col.pred_lat",
+    "val.col.meas_lat", "val.col.lat_err", "val.col.loo_tps", "val.col.loo_err",
+    "val.col.loo_basis", "val.col.verdict", "val.col.status", "val.col.source",
+    "val.col.note", "val.lat.tpot", "val.lat.ftl", "val.no_latency", "val.no_loo",
+    "val.no_rows", "val.loo_fitted", "val.loo_defaults", "val.loo_defaults_none",
+    "val.summary_title", "val.s_item", "val.s_value", "val.s_row", "val.s_note",
+    "val.s_pred", "val.s_pred_note", "val.s_median", "val.s_worst", "val.s_loo_median",
+    "val.s_loo_worst", "val.s_loo_defaults", "val.s_loo_defaults_note", "val.s_infeasible",
+    "val.targets_title", "val.t_target", "val.t_limit", "val.t_reached", "val.t_status",
+    "val.t_median", "val.t_loo_median", "val.t_worst", "val.t_loo_worst", "val.met",
+    "val.not_met", "val.not_evaluated", "val.chart_data", "val.chart_title", "val.chart_x",
+    "val.chart_y", "val.series_yx", "val.series_p35", "val.series_m35",
     /* Assumptions */
     "as.item", "as.value", "as.unit", "as.note",
     "as.model", "as.params", "as.options", "as.hardware", "as.formulas", "as.units",
@@ -136,7 +151,7 @@ typedef struct xw {
     lxw_error lerr;           /* first libxlsxwriter failure */
     char where[160];          /* what was being written then */
     /* formats */
-    lxw_format *hdr, *title, *wrap, *text, *f_int, *f_1, *f_2, *f_3, *f_pct, *f_gen, *bold;
+    lxw_format *hdr, *title, *wrap, *text, *f_int, *f_1, *f_2, *f_3, *f_pct, *f_spct, *f_gen, *bold;
 } xw;
 
 static void ck(xw *x, lxw_error e, const char *what)
@@ -975,6 +990,11 @@ static void insert_chart(xw *x, lxw_worksheet *ws, row_t row, int col, lxw_chart
     lxw_chart_options opt;
     if (ch == NULL || x->lerr != LXW_NO_ERROR)
         return;
+    /* A chart with nothing to plot (no chip has a point in it: a chip
+     * without a scale-out network, a grid of one value, ...) is left out:
+     * libxlsxwriter refuses it, and the table beside it already says why. */
+    if (STAILQ_EMPTY(ch->series_list))
+        return;
     memset(&opt, 0, sizeof opt);
     opt.x_scale = xs;
     opt.y_scale = ys;
@@ -1473,10 +1493,505 @@ static void sheet_all(xw *x, all_ctx *a)
 
 /* ---- 9. Validation -------------------------------------------------------- */
 
-static void sheet_validation(xw *x, lxw_worksheet *ws)
+/* Columns of the per-deployment table, in order. */
+enum {
+    V_ID, V_CHIP, V_PHASE, V_RANKS, V_CHIPS, V_MLA_TP, V_MLA_DP, V_MOE_TP, V_MOE_EP, V_SP,
+    V_BATCH, V_IN, V_OUT, V_TBO, V_MTP_K, V_MTP_L, V_WDT, V_KVDT, V_PRED, V_MEAS, V_ERR,
+    V_LAT_KIND, V_PRED_LAT, V_MEAS_LAT, V_LAT_ERR, V_LOO_TPS, V_LOO_ERR, V_LOO_BASIS,
+    V_VERDICT, V_STATUS, V_SOURCE, V_NOTE, V_NCOL
+};
+
+/* "n/a: why" on a wrapping cell: the reasons are longer than the numbers'
+ * columns are wide. */
+static void w_na_wrap(xw *x, lxw_worksheet *ws, row_t row, int col, const char *why)
 {
-    set_col(x, ws, 0, 0, 100);
-    w_str(x, ws, 0, 0, T(x, "val.placeholder"), x->wrap);
+    char buf[512];
+    if (why == NULL || why[0] == '\0')
+        snprintf(buf, sizeof buf, "%s", T(x, "na"));
+    else
+        snprintf(buf, sizeof buf, "%s: %s", T(x, "na"), why);
+    w_str(x, ws, row, col, buf, x->wrap);
+}
+
+/* A percentage kept as a number: the cell holds the fraction (26.1 % ->
+ * 0.261) under a signed percent format, as the shares elsewhere do. */
+static void w_pct_num(xw *x, lxw_worksheet *ws, row_t row, int col, double pct, lxw_format *f)
+{
+    w_num(x, ws, row, col, pct / 100.0, f);
+}
+
+static void merge(xw *x, lxw_worksheet *ws, row_t row, int c0, int c1, const char *s,
+                  lxw_format *f)
+{
+    if (x->lerr != LXW_NO_ERROR)
+        return;
+    ck(x, worksheet_merge_range(ws, row, (lxw_col_t)c0, row, (lxw_col_t)c1, s, f),
+       "a merged cell");
+}
+
+/* How row r's leave-one-out prediction was made, as a sentence. */
+static const char *loo_text(const xw *x, char *buf, size_t cap, const svp_val_row *r)
+{
+    char n[24];
+
+    snprintf(n, sizeof n, "%zu", r->loo_n_rows);
+    if (r->loo_basis == SVP_LOO_FITTED) {
+        char params[256];
+        size_t len = 0;
+        params[0] = '\0';
+        for (size_t i = 0; i < r->loo_n_params && len < sizeof params; i++) {
+            int w = snprintf(params + len, sizeof params - len, "%s%s", i > 0 ? ", " : "",
+                             svp_param_name(r->loo_params[i]));
+            if (w < 0)
+                break;
+            len += (size_t)w;
+        }
+        const char *names[] = {"params", "n", "chip"};
+        const char *values[] = {params, n, r->dep->chip};
+        return fill(x, buf, cap, "val.loo_fitted", names, values, 3);
+    }
+    const char *names[] = {"n", "chip"};
+    const char *values[] = {n, r->dep->chip};
+    return fill(x, buf, cap, r->loo_n_rows == 0 ? "val.loo_defaults_none" : "val.loo_defaults",
+                names, values, 2);
+}
+
+/* A row of the summary block: label over columns A..C, value in D, the row
+ * it refers to over E..I, a note in J. */
+#define VS_VALUE 3
+#define VS_ROW 4
+#define VS_ROW_END 8
+#define VS_NOTE 9
+
+static void val_summary_row(xw *x, lxw_worksheet *ws, row_t row, const char *label)
+{
+    merge(x, ws, row, 0, VS_VALUE - 1, label, x->wrap);
+}
+
+/* Whether a target is met: "met", "not met" or "not evaluated" (no figure). */
+static const char *target_status(const xw *x, int have, double reached_pct, double limit_pct)
+{
+    if (!have || !isfinite(reached_pct))
+        return T(x, "val.not_evaluated");
+    return T(x, reached_pct <= limit_pct ? "val.met" : "val.not_met");
+}
+
+/* A label with {pct} (a target of chart.h) filled in. */
+static const char *pct_fill(const xw *x, char *buf, size_t cap, const char *key, double pct)
+{
+    char v[32];
+    snprintf(v, sizeof v, "%g", pct);
+    const char *names[] = {"pct"};
+    const char *values[] = {v};
+    return fill(x, buf, cap, key, names, values, 1);
+}
+
+/* The largest of 1, 2, 5 x 10^k not above v > 0. */
+static double down125(double v)
+{
+    double e = pow(10.0, floor(log10(v))), f = v / e;
+    return (f >= 5.0 ? 5.0 : f >= 2.0 ? 2.0 : 1.0) * e;
+}
+
+static int val_plottable(const svp_val_row *r)
+{
+    return r->has_pred && isfinite(r->pred_tps) && r->pred_tps > 0.0 && isfinite(r->meas_tps)
+           && r->meas_tps > 0.0;
+}
+
+/* One scatter series over rows r0..r1 (x in column 2, y in 3) of the chart
+ * data block. */
+static lxw_chart_series *val_series(xw *x, lxw_chart *ch, const char *sheet, const char *name,
+                                    row_t r0, row_t r1)
+{
+    if (ch == NULL || x->lerr != LXW_NO_ERROR)
+        return NULL;
+    lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+    if (se == NULL) {
+        ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart series");
+        return NULL;
+    }
+    chart_series_set_categories(se, sheet, r0, 2, r1, 2);
+    chart_series_set_values(se, sheet, r0, 3, r1, 3);
+    chart_series_set_name(se, name);
+    return se;
+}
+
+/* The points of one phase with their ids as data labels. */
+static void val_points(xw *x, lxw_chart *ch, const char *sheet, svp_phase ph, row_t r0,
+                       row_t r1, const svp_val_row *rows, size_t n)
+{
+    lxw_chart_series *se = val_series(x, ch, sheet, phase_label(x, ph), r0, r1);
+    lxw_chart_data_label *labels = NULL, **ptrs = NULL;
+    size_t k = 0, count = (size_t)(r1 - r0) + 1;
+
+    if (se == NULL)
+        return;
+    chart_series_set_marker_type(se, ph == SVP_PHASE_DECODE ? LXW_CHART_MARKER_CIRCLE
+                                                            : LXW_CHART_MARKER_SQUARE);
+    chart_series_set_marker_size(se, 7);
+    labels = svp_calloc(count, sizeof *labels);
+    ptrs = svp_calloc(count + 1, sizeof *ptrs);
+    if (labels == NULL || ptrs == NULL) {
+        ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "the Validation chart's labels");
+        goto done;
+    }
+    /* The same rows, in the same order, as the chart data block. */
+    for (size_t i = 0; i < n && k < count; i++) {
+        if (!val_plottable(&rows[i]) || rows[i].dep->phase != ph)
+            continue;
+        labels[k].value = (char *)rows[i].dep->id;   /* copied by libxlsxwriter */
+        ptrs[k] = &labels[k];
+        k++;
+    }
+    chart_series_set_labels(se);
+    chart_series_set_labels_position(se, LXW_CHART_LABEL_POSITION_RIGHT);
+    ck(x, chart_series_set_labels_custom(se, ptrs), "the Validation chart's labels");
+done:
+    svp_free(labels);
+    svp_free(ptrs);
+}
+
+/* A reference line of the chart: two points, no markers. */
+static void val_line(xw *x, lxw_chart *ch, const char *sheet, const char *name, row_t r0,
+                     uint8_t dash, lxw_color_t color)
+{
+    lxw_chart_series *se = val_series(x, ch, sheet, name, r0, r0 + 1);
+    lxw_chart_line line;
+    if (se == NULL)
+        return;
+    memset(&line, 0, sizeof line);
+    line.color = color;
+    line.width = dash == LXW_CHART_LINE_DASH_SOLID ? 1.5f : 1.0f;
+    line.dash_type = dash;
+    chart_series_set_line(se, &line);
+    chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+}
+
+static void sheet_validation(xw *x, lxw_worksheet *ws, const char *sheet)
+{
+    static const char *const keys[V_NCOL] = {
+        "val.col.id", "col.chip", "col.phase", "val.col.ranks", "col.n_chips", "col.mla_tp",
+        "col.mla_dp", "col.moe_tp", "col.moe_ep", "col.sp", "col.batch", "col.input_len",
+        "val.col.output_len", "val.col.tbo", "val.col.mtp_k", "val.col.mtp_l",
+        "val.col.weight_dtype", "val.col.kv_dtype", "val.col.pred_tps", "val.col.meas_tps",
+        "val.col.err", "val.col.lat_kind", "val.col.pred_lat", "val.col.meas_lat",
+        "val.col.lat_err", "val.col.loo_tps", "val.col.loo_err", "val.col.loo_basis",
+        "val.col.verdict", "val.col.status", "val.col.source", "val.col.note"};
+    const svp_report_input *r = x->r;
+    const svp_val_row *rows = r->val_rows;
+    svp_val_summary none;
+    size_t n = r->n_val;
+    char buf[1024];
+    row_t row = 0, hdr;
+
+    /* No summary given (report.h pairs it with the rows): nothing predicted. */
+    memset(&none, 0, sizeof none);
+    none.n_rows = n;
+    const svp_val_summary *s = r->val_sum != NULL ? r->val_sum : &none;
+
+    if (rows == NULL) {
+        const char *names[] = {"file"};
+        const char *values[] = {r->deployments_path != NULL ? r->deployments_path
+                                                            : "data/deployments.csv"};
+        set_col(x, ws, 0, 0, 100);
+        w_str(x, ws, 0, 0, fill(x, buf, sizeof buf, "val.placeholder", names, values, 1),
+              x->wrap);
+        return;
+    }
+
+    /* Column widths: the table's (the blocks below reuse its columns). */
+    set_col(x, ws, V_ID, V_ID, 24);
+    set_col(x, ws, V_CHIP, V_CHIP, 13);
+    set_col(x, ws, V_PHASE, V_PHASE, 9);
+    set_col(x, ws, V_RANKS, V_SP, 9);
+    set_col(x, ws, V_BATCH, V_OUT, 10);
+    set_col(x, ws, V_TBO, V_KVDT, 8);
+    set_col(x, ws, V_PRED, V_MEAS, 13);
+    set_col(x, ws, V_ERR, V_LAT_KIND, 9);
+    set_col(x, ws, V_PRED_LAT, V_MEAS_LAT, 13);
+    set_col(x, ws, V_LAT_ERR, V_LAT_ERR, 9);
+    set_col(x, ws, V_LOO_TPS, V_LOO_TPS, 13);
+    set_col(x, ws, V_LOO_ERR, V_LOO_ERR, 9);
+    set_col(x, ws, V_LOO_BASIS, V_LOO_BASIS, 36);
+    set_col(x, ws, V_VERDICT, V_VERDICT, 16);
+    set_col(x, ws, V_STATUS, V_STATUS, 22);
+    set_col(x, ws, V_SOURCE, V_SOURCE, 40);
+    set_col(x, ws, V_NOTE, V_NOTE, 70);
+
+    /* What the numbers mean, before the numbers. */
+    w_str(x, ws, row++, 0, T(x, "val.title"), x->title);
+    w_str(x, ws, row++, 0, T(x, "val.sign"), x->bold);
+    {
+        char nb[24];
+        snprintf(nb, sizeof nb, "%zu", n);
+        const char *names[] = {"file", "n", "hardware"};
+        const char *values[] = {r->deployments_path != NULL ? r->deployments_path : "",
+                                nb, file_of(x, "hardware", "data/hardware.csv")};
+        w_str(x, ws, row++, 0, fill(x, buf, sizeof buf, "val.file", names, values, 3), NULL);
+    }
+    w_str(x, ws, row++, 0, T(x, "val.units"), NULL);
+    w_str(x, ws, row++, 0, T(x, "val.loo_intro"), NULL);
+    row++;
+
+    hdr = row;
+    w_header(x, ws, row++, keys, V_NCOL);
+    if (x->lerr == LXW_NO_ERROR)
+        worksheet_freeze_panes(ws, hdr + 1, 1);
+
+    for (size_t i = 0; i < n; i++, row++) {
+        const svp_val_row *v = &rows[i];
+        const svp_deployment *dep = v->dep;
+        const svp_config *cfg = &dep->cfg;
+        const char *why = v->has_pred ? NULL : reason_label(x, v->m.reason);
+        int rpc = v->hw != NULL && v->hw->ranks_per_chip > 0 ? v->hw->ranks_per_chip : 1;
+
+        w_str(x, ws, row, V_ID, dep->id, NULL);
+        w_str(x, ws, row, V_CHIP, dep->chip, NULL);
+        w_str(x, ws, row, V_PHASE, phase_label(x, dep->phase), NULL);
+        w_int(x, ws, row, V_RANKS, dep->n_ranks);
+        /* TPS is per package: a 910C package holds two ranks. */
+        w_num(x, ws, row, V_CHIPS, (double)dep->n_ranks / (double)rpc, x->f_gen);
+        w_int(x, ws, row, V_MLA_TP, cfg->mla_tp);
+        w_int(x, ws, row, V_MLA_DP, cfg->mla_dp);
+        w_int(x, ws, row, V_MOE_TP, cfg->moe_tp);
+        w_int(x, ws, row, V_MOE_EP, cfg->moe_ep);
+        w_int(x, ws, row, V_SP, cfg->sp);
+        w_int(x, ws, row, V_BATCH, cfg->batch);
+        w_int(x, ws, row, V_IN, dep->input_len);
+        w_int(x, ws, row, V_OUT, dep->output_len);
+        w_bool(x, ws, row, V_TBO, dep->tbo == SVP_TBO_ON);
+        w_int(x, ws, row, V_MTP_K, dep->mtp_draft);
+        w_num(x, ws, row, V_MTP_L, dep->mtp_accept, x->f_2);
+        w_str(x, ws, row, V_WDT, svp_dtype_name(dep->weight_dtype), NULL);
+        w_str(x, ws, row, V_KVDT, svp_dtype_name(dep->kv_dtype), NULL);
+        w_num(x, ws, row, V_MEAS, v->meas_tps, x->f_1);
+        w_str(x, ws, row, V_LAT_KIND,
+              T(x, dep->phase == SVP_PHASE_DECODE ? "val.lat.tpot" : "val.lat.ftl"), NULL);
+        if (v->meas_latency_s > 0.0)
+            w_num(x, ws, row, V_MEAS_LAT, v->meas_latency_s / SVP_MS, x->f_1);
+        else
+            w_na_wrap(x, ws, row, V_MEAS_LAT, T(x, "val.no_latency"));
+        if (v->has_pred) {
+            w_num(x, ws, row, V_PRED, v->pred_tps, x->f_1);
+            w_pct_num(x, ws, row, V_ERR, v->err_pct, x->f_spct);
+            w_num(x, ws, row, V_PRED_LAT, v->pred_latency_s / SVP_MS, x->f_1);
+            if (v->has_latency_err)
+                w_pct_num(x, ws, row, V_LAT_ERR, v->latency_err_pct, x->f_spct);
+            else
+                w_na_wrap(x, ws, row, V_LAT_ERR, T(x, "val.no_latency"));
+            w_str(x, ws, row, V_VERDICT, bound_label(x, v->m.bottleneck), NULL);
+        } else {
+            w_na_wrap(x, ws, row, V_PRED, why);
+            w_na_wrap(x, ws, row, V_ERR, why);
+            w_na_wrap(x, ws, row, V_PRED_LAT, why);
+            w_na_wrap(x, ws, row, V_LAT_ERR, why);
+            w_na_wrap(x, ws, row, V_VERDICT, why);
+        }
+        if (v->loo_basis != SVP_LOO_NONE) {
+            w_num(x, ws, row, V_LOO_TPS, v->loo_tps, x->f_1);
+            w_pct_num(x, ws, row, V_LOO_ERR, v->loo_err_pct, x->f_spct);
+            w_str(x, ws, row, V_LOO_BASIS, loo_text(x, buf, sizeof buf, v), x->wrap);
+        } else {
+            const char *lwhy = v->has_pred ? T(x, "val.no_loo") : why;
+            w_na_wrap(x, ws, row, V_LOO_TPS, lwhy);
+            w_na_wrap(x, ws, row, V_LOO_ERR, lwhy);
+            w_na_wrap(x, ws, row, V_LOO_BASIS, lwhy);
+        }
+        w_str(x, ws, row, V_STATUS, reason_label(x, v->m.reason), x->wrap);
+        if (dep->source[0] != '\0')
+            w_str(x, ws, row, V_SOURCE, dep->source, x->wrap);
+        if (dep->note[0] != '\0')
+            w_str(x, ws, row, V_NOTE, dep->note, x->wrap);
+    }
+    autofilter(x, ws, hdr, 0, row - 1, V_NCOL - 1);
+
+    /* Summary: the statistics of `servplan validate --cross`. */
+    row++;
+    w_str(x, ws, row++, 0, T(x, "val.summary_title"), x->title);
+    {
+        static const char *const k[] = {"val.s_item", "val.s_value", "val.s_row", "val.s_note"};
+        val_summary_row(x, ws, row, T(x, k[0]));
+        w_str(x, ws, row, VS_VALUE, T(x, k[1]), x->hdr);
+        merge(x, ws, row, VS_ROW, VS_ROW_END, T(x, k[2]), x->hdr);
+        w_str(x, ws, row++, VS_NOTE, T(x, k[3]), x->hdr);
+    }
+    int have = s->n_pred > 0;
+    int have_loo = have && s->has_loo;
+    {
+        char nb[24];
+        snprintf(nb, sizeof nb, "%zu", s->n_rows);
+        const char *names[] = {"n"};
+        const char *values[] = {nb};
+        val_summary_row(x, ws, row, T(x, "val.s_pred"));
+        w_int(x, ws, row, VS_VALUE, (long)s->n_pred);
+        w_str(x, ws, row++, VS_NOTE, fill(x, buf, sizeof buf, "val.s_pred_note", names, values, 1),
+              NULL);
+    }
+    {
+        const struct {
+            const char *key;
+            int ok;
+            double pct;
+            size_t worst;     /* row index, or n for none */
+        } st[] = {
+            {"val.s_median", have, have ? s->median_abs_err_pct : NAN, n},
+            {"val.s_worst", have, have ? s->worst_abs_err_pct : NAN, have ? s->worst_row : n},
+            {"val.s_loo_median", have_loo, have_loo ? s->loo_median_abs_err_pct : NAN, n},
+            {"val.s_loo_worst", have_loo, have_loo ? s->loo_worst_abs_err_pct : NAN,
+             have_loo ? s->loo_worst_row : n},
+        };
+        for (size_t i = 0; i < sizeof st / sizeof st[0]; i++, row++) {
+            val_summary_row(x, ws, row, T(x, st[i].key));
+            if (st[i].ok)
+                w_pct_num(x, ws, row, VS_VALUE, st[i].pct, x->f_pct);
+            else
+                w_na_wrap(x, ws, row, VS_VALUE, T(x, have ? "val.no_loo" : "val.no_rows"));
+            if (st[i].worst < n)
+                merge(x, ws, row, VS_ROW, VS_ROW_END, rows[st[i].worst].dep->id, NULL);
+        }
+    }
+    if (have_loo) {
+        val_summary_row(x, ws, row, T(x, "val.s_loo_defaults"));
+        w_int(x, ws, row, VS_VALUE, (long)s->loo_n_defaults);
+        w_str(x, ws, row++, VS_NOTE, T(x, "val.s_loo_defaults_note"), NULL);
+    }
+    val_summary_row(x, ws, row, T(x, "val.s_infeasible"));
+    w_int(x, ws, row++, VS_VALUE, (long)s->n_infeasible);
+
+    /* The targets, met or not, as they are. */
+    row++;
+    w_str(x, ws, row++, 0, T(x, "val.targets_title"), x->title);
+    {
+        val_summary_row(x, ws, row, T(x, "val.t_target"));
+        w_str(x, ws, row, VS_VALUE, T(x, "val.t_limit"), x->hdr);
+        w_str(x, ws, row, VS_ROW, T(x, "val.t_reached"), x->hdr);
+        merge(x, ws, row, VS_ROW + 1, VS_ROW_END, T(x, "val.t_status"), x->hdr);
+        row++;
+        const struct {
+            const char *key;
+            int ok;
+            double reached, limit;
+        } tg[] = {
+            {"val.t_median", have, have ? s->median_abs_err_pct : NAN,
+             SVP_VAL_TARGET_MEDIAN_PCT},
+            {"val.t_loo_median", have_loo, have_loo ? s->loo_median_abs_err_pct : NAN,
+             SVP_VAL_TARGET_MEDIAN_PCT},
+            {"val.t_worst", have, have ? s->worst_abs_err_pct : NAN, SVP_VAL_TARGET_WORST_PCT},
+            {"val.t_loo_worst", have_loo, have_loo ? s->loo_worst_abs_err_pct : NAN,
+             SVP_VAL_TARGET_WORST_PCT},
+        };
+        for (size_t i = 0; i < sizeof tg / sizeof tg[0]; i++, row++) {
+            val_summary_row(x, ws, row, pct_fill(x, buf, sizeof buf, tg[i].key, tg[i].limit));
+            w_pct_num(x, ws, row, VS_VALUE, tg[i].limit, x->f_pct);
+            if (tg[i].ok)
+                w_pct_num(x, ws, row, VS_ROW, tg[i].reached, x->f_pct);
+            else
+                w_na(x, ws, row, VS_ROW, NULL);
+            merge(x, ws, row, VS_ROW + 1, VS_ROW_END,
+                  target_status(x, tg[i].ok, tg[i].reached, tg[i].limit), x->bold);
+        }
+    }
+
+    /* Chart data: the predicted rows by phase, then the reference lines,
+     * each a pair of points inside the axis range (so no line runs past
+     * the plot). */
+    double lo = HUGE_VAL, hi = 0.0;
+    size_t n_dec = 0, n_pre = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!val_plottable(&rows[i]))
+            continue;
+        if (rows[i].dep->phase == SVP_PHASE_DECODE)
+            n_dec++;
+        else
+            n_pre++;
+        const double v[2] = {rows[i].pred_tps, rows[i].meas_tps};
+        for (int k = 0; k < 2; k++) {
+            if (v[k] < lo)
+                lo = v[k];
+            if (v[k] > hi)
+                hi = v[k];
+        }
+    }
+    if (n_dec + n_pre == 0)
+        return;
+    /* 1-2-5 numbers with a fifth of room beyond the data, so no marker
+     * sits on the frame (Excel's log axis ticks min x 10^k from there). */
+    lo = down125(lo / 1.2);
+    hi = svp_chart_nice(hi * 1.2, 0);
+    if (!(hi > lo))
+        hi = lo * 10.0;
+
+    row++;
+    w_str(x, ws, row++, 0, T(x, "val.chart_data"), x->title);
+    w_str(x, ws, row, 0, T(x, "val.col.id"), x->hdr);
+    w_str(x, ws, row, 1, T(x, "col.phase"), x->hdr);
+    w_str(x, ws, row, 2, T(x, "val.col.meas_tps"), x->hdr);
+    w_str(x, ws, row++, 3, T(x, "val.col.pred_tps"), x->hdr);
+    row_t first[2] = {0, 0};
+    for (int p = 0; p < 2; p++) {
+        svp_phase ph = p == 0 ? SVP_PHASE_DECODE : SVP_PHASE_PREFILL;
+        first[p] = row;
+        for (size_t i = 0; i < n; i++) {
+            if (!val_plottable(&rows[i]) || rows[i].dep->phase != ph)
+                continue;
+            w_str(x, ws, row, 0, rows[i].dep->id, NULL);
+            w_str(x, ws, row, 1, phase_label(x, ph), NULL);
+            w_num(x, ws, row, 2, rows[i].meas_tps, x->f_1);
+            w_num(x, ws, row++, 3, rows[i].pred_tps, x->f_1);
+        }
+    }
+    const double up = 1.0 + SVP_VAL_TARGET_WORST_PCT / 100.0;
+    const double dn = 1.0 - SVP_VAL_TARGET_WORST_PCT / 100.0;
+    const struct {
+        const char *key;
+        double x0, y0, x1, y1;
+    } ln[] = {
+        {"val.series_yx", lo, lo, hi, hi},
+        {"val.series_p35", lo, lo * up, hi / up, hi},
+        {"val.series_m35", lo / dn, lo, hi, hi * dn},
+    };
+    char lname[3][128];
+    row_t line0 = row;
+    for (size_t i = 0; i < sizeof ln / sizeof ln[0]; i++) {
+        pct_fill(x, lname[i], sizeof lname[i], ln[i].key, SVP_VAL_TARGET_WORST_PCT);
+        w_str(x, ws, row, 0, lname[i], NULL);
+        w_num(x, ws, row, 2, ln[i].x0, x->f_1);
+        w_num(x, ws, row++, 3, ln[i].y0, x->f_1);
+        w_str(x, ws, row, 0, lname[i], NULL);
+        w_num(x, ws, row, 2, ln[i].x1, x->f_1);
+        w_num(x, ws, row++, 3, ln[i].y1, x->f_1);
+    }
+
+    if (x->lerr != LXW_NO_ERROR)
+        return;
+    lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_SCATTER);
+    if (ch == NULL) {
+        ck(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "the Validation chart");
+        return;
+    }
+    chart_title_set_name(ch, T(x, "val.chart_title"));
+    chart_axis_set_name(ch->x_axis, T(x, "val.chart_x"));
+    chart_axis_set_name(ch->y_axis, T(x, "val.chart_y"));
+    chart_axis_set_log_base(ch->x_axis, 10);
+    chart_axis_set_log_base(ch->y_axis, 10);
+    chart_axis_set_min(ch->x_axis, lo);
+    chart_axis_set_max(ch->x_axis, hi);
+    chart_axis_set_min(ch->y_axis, lo);
+    chart_axis_set_max(ch->y_axis, hi);
+    chart_axis_set_num_format(ch->x_axis, "#,##0");
+    chart_axis_set_num_format(ch->y_axis, "#,##0");
+    chart_axis_major_gridlines_set_visible(ch->x_axis, LXW_TRUE);
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    if (n_dec > 0)
+        val_points(x, ch, sheet, SVP_PHASE_DECODE, first[0], first[0] + (row_t)n_dec - 1, rows, n);
+    if (n_pre > 0)
+        val_points(x, ch, sheet, SVP_PHASE_PREFILL, first[1], first[1] + (row_t)n_pre - 1, rows,
+                   n);
+    val_line(x, ch, sheet, lname[0], line0, LXW_CHART_LINE_DASH_SOLID, 0x404040);
+    val_line(x, ch, sheet, lname[1], line0 + 2, LXW_CHART_LINE_DASH_DASH, 0x909090);
+    val_line(x, ch, sheet, lname[2], line0 + 4, LXW_CHART_LINE_DASH_DASH, 0x909090);
+    insert_chart(x, ws, row + 1, 0, ch, 2.0, 2.0);
 }
 
 /* ---- 10. Assumptions ------------------------------------------------------ */
@@ -1726,6 +2241,8 @@ static void make_formats(xw *x)
     x->f_2 = fmt_new(x, "#,##0.00");
     x->f_3 = fmt_new(x, "0.000");
     x->f_pct = fmt_new(x, "0.0%");
+    /* Signed: the sign of a prediction error is its meaning. */
+    x->f_spct = fmt_new(x, "+0.0%;-0.0%;0.0%");
     x->f_gen = fmt_new(x, "General");
 }
 
@@ -1893,7 +2410,7 @@ svp_err svp_xlsx_write(const char *path, const svp_report_input *r, svp_diag *d)
         if (svp_col_sets(i) & SVP_COLS_PLAN)
             cols[actx.n_cols++] = i;
     sheet_all(&x, &actx);
-    sheet_validation(&x, ws[S_VAL]);
+    sheet_validation(&x, ws[S_VAL], T(&x, sheet_keys[S_VAL]));
     sheet_assumptions(&x, ws[S_ASM]);
 
     if (x.lerr != LXW_NO_ERROR) {
