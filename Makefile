@@ -176,9 +176,11 @@ deps:
 # ---- running -----------------------------------------------------------------
 
 # Sub-makes keep `deps` strictly before any compilation, even under -j.
+# The main job: every chip and scenario of the shipped data -> the workbook
+# out/servplan-report.xlsx and the charts out/charts/*.png|pdf.
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)
-	./$(BIN) plan
+	./$(BIN) report --out out
 
 # $(call run_suite,TEST_BINS,SERVPLAN,ENV): runs every test program and every
 # tests/*.sh (with SERVPLAN set to the binary, absolute path), keeps going
@@ -210,7 +212,7 @@ test-build: $(TEST_BINS) $(if $(TEST_SH),$(BIN))
 
 san: deps
 	@$(MAKE) --no-print-directory san-build
-	$(call run_suite,$(SAN_TEST_BINS),$(SAN_BIN),CK_FORK=no ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
+	$(call run_suite,$(SAN_TEST_BINS),$(SAN_BIN),CK_FORK=no ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 
 san-build: $(SAN_TEST_BINS) $(if $(TEST_SH),$(SAN_BIN))
 	@:
@@ -219,6 +221,11 @@ bench: deps
 	@$(MAKE) --no-print-directory bench-build
 	@if [ -z "$(strip $(BENCH_BINS))" ]; then echo "no benchmarks (tests/bench_*.c)"; fi
 	@for b in $(BENCH_BINS); do echo "== $$b"; ./$$b || exit 1; done
+	@$(MAKE) --no-print-directory $(BIN)
+	@d=$$(mktemp -d); s=$$(date +%s.%N); \
+	./$(BIN) report -q --out "$$d" || { rm -rf "$$d"; exit 1; }; e=$$(date +%s.%N); \
+	rm -rf "$$d"; \
+	awk -v s="$$s" -v e="$$e" 'BEGIN { printf "make run job (servplan report, shipped data): %.2f s wall\n", e - s }'
 
 bench-build: $(BENCH_BINS)
 	@:
@@ -252,3 +259,64 @@ clean:
 .SECONDARY:
 
 -include $(ALL_OBJS:.o=.d)
+
+# ---- fuzzing (libFuzzer) -----------------------------------------------------
+#
+#   make fuzz                    build build/fuzz/fuzz_X for every tests/fuzz/fuzz_X.c
+#   make fuzz FUZZ_SECONDS=60    then run each target for 60 s, one after another
+#   make fuzz FUZZ_SECONDS=60 FUZZ_TARGETS="csv model"    only those targets
+#
+# clang's libFuzzer with ASan + UBSan.  src/core and src/io (not src/cli) go
+# into an instrumented archive, so a target links only the objects the
+# readers reach and needs only -lcsv -lm (no cairo, no libxlsxwriter).  A run
+# starts from a copy of tests/fuzz/corpus/X in build/fuzz/corpus-X (kept
+# between runs, so new inputs never land in the repository) and writes
+# crashes to build/fuzz/crash-X/.  Minimise one with
+#   build/fuzz/fuzz_X -minimize_crash=1 -max_total_time=60 FILE
+# and add it to tests/fuzz/regress/X/, which `make test` replays
+# (tests/test_fuzz_regress.c).
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 0
+FUZZ_CFLAGS  := -std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
+                -Wall -Wextra
+FUZZ_SRC     := $(wildcard src/core/*.c src/io/*.c)
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_OBJS    := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(FUZZ_SRC))
+FUZZ_LIB     := $(B)/fuzz/libservplan-fuzz.a
+FUZZ_BINS    := $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+
+.PHONY: fuzz
+
+fuzz: $(FUZZ_BINS)
+	@[ "$(FUZZ_SECONDS)" -gt 0 ] 2>/dev/null || exit 0; \
+	failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(B)/fuzz/corpus-$$t $(B)/fuzz/crash-$$t; \
+	    cp tests/fuzz/corpus/$$t/* $(B)/fuzz/corpus-$$t/; \
+	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	    UBSAN_OPTIONS=print_stacktrace=1 ./$(B)/fuzz/fuzz_$$t \
+	        -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	        -artifact_prefix=$(B)/fuzz/crash-$$t/ $(B)/fuzz/corpus-$$t \
+	        || failed="$$failed $$t"; \
+	done; \
+	[ -z "$$failed" ] || { echo "fuzz: crashes in:$$failed (inputs in $(B)/fuzz/crash-*/)"; exit 1; }
+
+$(B)/fuzz/obj/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(call say,CC-FUZZ,$<)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+	    $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
+	$(call say,LINK,$@)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	    -MMD -MP -MF $@.d -o $@ $< $(FUZZ_LIB) -lcsv -lm
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -1,0 +1,10 @@
+/*
+ * fuzz_hardware.c - libFuzzer target: svp_read_hardware (read.h) on the
+ * bytes as a data/hardware.csv. The body and its checks are
+ * svp_fuzz_hardware in fuzz_entry.h, which tests/test_fuzz_regress.c replays
+ * on tests/fuzz/{corpus,regress}/hardware/ in `make test`.  Built and run by
+ * `make fuzz`.
+ */
+#include "fuzz_entry.h"
+
+SVP_FUZZ_TARGET(svp_fuzz_hardware)
