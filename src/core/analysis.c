@@ -122,7 +122,9 @@ static int cmp_latency(const void *va, const void *vb)
  * ascending TPS/user, which is the reverse. */
 static void frontier(svp_plan *cand, size_t n, int decode, size_t *n_out)
 {
-    qsort(cand, n, sizeof *cand, cmp_latency);
+    /* qsort's pointer must be valid even for zero elements (C11 7.22.5). */
+    if (n > 0)
+        qsort(cand, n, sizeof *cand, cmp_latency);
     size_t k = 0;
     double best = -1.0;
     for (size_t i = 0; i < n; i++) {
