@@ -110,4 +110,19 @@ svp_err svp_csv_get_str(const svp_csv_cursor *c, int col, int required,
 int svp_csv_parse_double(const char *s, double *out);
 int svp_csv_parse_long(const char *s, long *out);
 
+/* Reads one record into the row at dst (a reader's own row type). */
+typedef svp_err (*svp_csv_row_fn)(const svp_csv_cursor *c, void *dst, svp_diag *d);
+
+/* The skeleton every one-row-per-item reader shares: loads path, binds
+ * cols[0..n_cols), reads every record with read_row into an array of
+ * row_size-byte rows, and rejects a repeated key - the NUL-terminated string
+ * at key_offset in each row, shown in column cols[key_col] as
+ * `duplicate <what> "<key>" (first on line N)`.  On success *rows_out
+ * (owned by the caller, svp_free) holds *n_out >= 1 rows; on error nothing
+ * is returned and nothing stays allocated. */
+svp_err svp_csv_read_rows(const char *path, const svp_csv_col *cols, size_t n_cols,
+                          size_t row_size, svp_csv_row_fn read_row, size_t key_offset,
+                          int key_col, const char *what, void **rows_out, size_t *n_out,
+                          svp_diag *d);
+
 #endif

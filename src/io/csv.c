@@ -599,3 +599,56 @@ svp_err svp_csv_get_str(const svp_csv_cursor *c, int col, int required,
     memcpy(dst, text, len + 1);
     return SVP_OK;
 }
+
+svp_err svp_csv_read_rows(const char *path, const svp_csv_col *cols, size_t n_cols,
+                          size_t row_size, svp_csv_row_fn read_row, size_t key_offset,
+                          int key_col, const char *what, void **rows_out, size_t *n_out,
+                          svp_diag *d)
+{
+    svp_csv_table t;
+    int *idx = NULL;
+    char *rows = NULL;
+    svp_err err;
+
+    *rows_out = NULL;
+    *n_out = 0;
+    err = svp_csv_load(path, &t, d);
+    if (err != SVP_OK)
+        return err;
+    idx = svp_calloc(n_cols, sizeof *idx);
+    rows = svp_calloc(t.n_rows, row_size);
+    if (idx == NULL || rows == NULL) {
+        err = svp_diag_set(d, SVP_ERR_NOMEM, path, 0, NULL, "out of memory");
+        goto fail;
+    }
+    err = svp_csv_bind(&t, path, cols, n_cols, idx, d);
+    if (err != SVP_OK)
+        goto fail;
+    for (size_t i = 0; i < t.n_rows; i++) {
+        svp_csv_cursor c = {path, &t.rows[i], cols, idx};
+        const char *key = rows + i * row_size + key_offset;
+
+        err = read_row(&c, rows + i * row_size, d);
+        if (err != SVP_OK)
+            goto fail;
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(rows + j * row_size + key_offset, key) == 0) {
+                err = svp_diag_set(d, SVP_ERR_DATA, path, t.rows[i].line, cols[key_col].name,
+                                   "duplicate %s \"%s\" (first on line %ld)", what, key,
+                                   t.rows[j].line);
+                goto fail;
+            }
+        }
+    }
+    *rows_out = rows;
+    *n_out = t.n_rows;
+    svp_free(idx);
+    svp_csv_fini(&t);
+    return SVP_OK;
+
+fail:
+    svp_free(rows);
+    svp_free(idx);
+    svp_csv_fini(&t);
+    return err;
+}

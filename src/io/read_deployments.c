@@ -11,6 +11,7 @@
 #include "servplan/deploy.h"
 
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "servplan/alloc.h"
@@ -82,8 +83,9 @@ static svp_err read_dtype(const svp_csv_cursor *c, int col, int kv, svp_dtype *o
     return SVP_OK;
 }
 
-static svp_err read_row(const svp_csv_cursor *c, svp_deployment *r, svp_diag *d)
+static svp_err read_row(const svp_csv_cursor *c, void *dst, svp_diag *d)
 {
+    svp_deployment *r = dst;
     svp_err err;
     const char *s;
     double v;
@@ -170,47 +172,15 @@ fail:
 
 svp_err svp_read_deployments(const char *path, svp_deployment_table *out, svp_diag *d)
 {
-    svp_csv_table t;
-    int idx[C_COUNT];
-    svp_deployment *rows = NULL;
-    size_t i, j;
+    void *rows;
     svp_err err;
 
     memset(out, 0, sizeof *out);
-    err = svp_csv_load(path, &t, d);
+    err = svp_csv_read_rows(path, cols, C_COUNT, sizeof(svp_deployment), read_row,
+                            offsetof(svp_deployment, id), C_ID, "id", &rows, &out->n, d);
     if (err != SVP_OK)
         return err;
-    err = svp_csv_bind(&t, path, cols, C_COUNT, idx, d);
-    if (err != SVP_OK)
-        goto fail;
-    rows = svp_calloc(t.n_rows, sizeof *rows);
-    if (rows == NULL) {
-        err = svp_diag_set(d, SVP_ERR_NOMEM, path, 0, NULL, "out of memory");
-        goto fail;
-    }
-    for (i = 0; i < t.n_rows; i++) {
-        svp_csv_cursor c = {path, &t.rows[i], cols, idx};
-
-        err = read_row(&c, &rows[i], d);
-        if (err != SVP_OK)
-            goto fail;
-        for (j = 0; j < i; j++) {
-            if (strcmp(rows[j].id, rows[i].id) == 0) {
-                err = svp_diag_set(d, SVP_ERR_DATA, path, t.rows[i].line, cols[C_ID].name,
-                                   "duplicate id \"%s\" (first on line %ld)",
-                                   rows[i].id, t.rows[j].line);
-                goto fail;
-            }
-        }
-    }
     out->rows = rows;
-    out->n = t.n_rows;
     snprintf(out->file, sizeof out->file, "%s", path);
-    svp_csv_fini(&t);
     return SVP_OK;
-
-fail:
-    svp_free(rows);
-    svp_csv_fini(&t);
-    return err;
 }

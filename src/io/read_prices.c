@@ -10,6 +10,7 @@
  */
 #include "servplan/read.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "servplan/alloc.h"
@@ -55,8 +56,9 @@ static svp_err check_range(const svp_csv_cursor *c, int low_col, int high_col,
                         svp_csv_text(c, high_col));
 }
 
-static svp_err read_row(const svp_csv_cursor *c, svp_price *p, svp_diag *d)
+static svp_err read_row(const svp_csv_cursor *c, void *dst, svp_diag *d)
 {
+    svp_price *p = dst;
     svp_err err;
     int low_set, high_set;
 
@@ -99,48 +101,10 @@ fail:
 
 svp_err svp_read_prices(const char *path, svp_price_table *out, svp_diag *d)
 {
-    svp_csv_table t;
-    int idx[C_COUNT];
-    svp_price *rows = NULL;
-    size_t i, j;
-    svp_err err;
-
-    out->rows = NULL;
-    out->n = 0;
-    err = svp_csv_load(path, &t, d);
-    if (err != SVP_OK)
-        return err;
-    err = svp_csv_bind(&t, path, cols, C_COUNT, idx, d);
-    if (err != SVP_OK)
-        goto fail;
-    rows = svp_calloc(t.n_rows, sizeof *rows);
-    if (rows == NULL) {
-        err = svp_diag_set(d, SVP_ERR_NOMEM, path, 0, NULL, "out of memory");
-        goto fail;
-    }
-    for (i = 0; i < t.n_rows; i++) {
-        svp_csv_cursor c = {path, &t.rows[i], cols, idx};
-
-        err = read_row(&c, &rows[i], d);
-        if (err != SVP_OK)
-            goto fail;
-        for (j = 0; j < i; j++) {
-            if (strcmp(rows[j].chip, rows[i].chip) == 0) {
-                err = svp_diag_set(d, SVP_ERR_DATA, path, t.rows[i].line,
-                                   cols[C_CHIP].name,
-                                   "duplicate chip \"%s\" (first on line %ld)",
-                                   rows[i].chip, t.rows[j].line);
-                goto fail;
-            }
-        }
-    }
+    void *rows;
+    svp_err err = svp_csv_read_rows(path, cols, C_COUNT, sizeof(svp_price), read_row,
+                                    offsetof(svp_price, chip), C_CHIP, "chip", &rows, &out->n,
+                                    d);
     out->rows = rows;
-    out->n = t.n_rows;
-    svp_csv_fini(&t);
-    return SVP_OK;
-
-fail:
-    svp_free(rows);
-    svp_csv_fini(&t);
     return err;
 }

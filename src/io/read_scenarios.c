@@ -9,6 +9,7 @@
  */
 #include "servplan/read.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "servplan/alloc.h"
@@ -56,8 +57,9 @@ static svp_err must_be_empty(const svp_csv_cursor *c, int col,
                         why, text);
 }
 
-static svp_err read_row(const svp_csv_cursor *c, svp_scenario *s, svp_diag *d)
+static svp_err read_row(const svp_csv_cursor *c, void *dst, svp_diag *d)
 {
+    svp_scenario *s = dst;
     svp_err err;
     double v;
     const char *phase;
@@ -103,48 +105,10 @@ fail:
 
 svp_err svp_read_scenarios(const char *path, svp_scenario_table *out, svp_diag *d)
 {
-    svp_csv_table t;
-    int idx[C_COUNT];
-    svp_scenario *rows = NULL;
-    size_t i, j;
-    svp_err err;
-
-    out->rows = NULL;
-    out->n = 0;
-    err = svp_csv_load(path, &t, d);
-    if (err != SVP_OK)
-        return err;
-    err = svp_csv_bind(&t, path, cols, C_COUNT, idx, d);
-    if (err != SVP_OK)
-        goto fail;
-    rows = svp_calloc(t.n_rows, sizeof *rows);
-    if (rows == NULL) {
-        err = svp_diag_set(d, SVP_ERR_NOMEM, path, 0, NULL, "out of memory");
-        goto fail;
-    }
-    for (i = 0; i < t.n_rows; i++) {
-        svp_csv_cursor c = {path, &t.rows[i], cols, idx};
-
-        err = read_row(&c, &rows[i], d);
-        if (err != SVP_OK)
-            goto fail;
-        for (j = 0; j < i; j++) {
-            if (strcmp(rows[j].name, rows[i].name) == 0) {
-                err = svp_diag_set(d, SVP_ERR_DATA, path, t.rows[i].line,
-                                   cols[C_NAME].name,
-                                   "duplicate scenario \"%s\" (first on line %ld)",
-                                   rows[i].name, t.rows[j].line);
-                goto fail;
-            }
-        }
-    }
+    void *rows;
+    svp_err err = svp_csv_read_rows(path, cols, C_COUNT, sizeof(svp_scenario), read_row,
+                                    offsetof(svp_scenario, name), C_NAME, "scenario", &rows, &out->n,
+                                    d);
     out->rows = rows;
-    out->n = t.n_rows;
-    svp_csv_fini(&t);
-    return SVP_OK;
-
-fail:
-    svp_free(rows);
-    svp_csv_fini(&t);
     return err;
 }
