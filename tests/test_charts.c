@@ -762,11 +762,54 @@ START_TEST(test_nomem)
 }
 END_TEST
 
+/* Renders s with svp_chart_text on a small canvas whose font is `font`;
+ * returns the pixels (malloc'd, w*h*4 bytes). */
+static unsigned char *render_text(const char *font, const char *s, size_t *len)
+{
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 240, 60);
+    cairo_t *cr = cairo_create(sf);
+    svp_canvas cv = {.cr = cr, .font = font};
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    svp_chart_font(&cv, 20.0, 0);
+    svp_chart_text(&cv, 10.0, 30.0, s, 0.0, SVP_VA_MIDDLE);
+    cairo_surface_flush(sf);
+    *len = (size_t)cairo_image_surface_get_stride(sf) * 60;
+    unsigned char *px = malloc(*len);
+    memcpy(px, cairo_image_surface_get_data(sf), *len);
+    cairo_destroy(cr);
+    cairo_surface_destroy(sf);
+    return px;
+}
+
+/* A Chinese chip name in an English chart (DejaVu Sans, which has no CJK
+ * glyphs) must be drawn in the CJK font, not as boxes: the pixels equal the
+ * same text drawn on a canvas whose font is the CJK one.  Latin text keeps
+ * DejaVu: drawn on the two canvases it differs. */
+START_TEST(test_cjk_fallback)
+{
+    size_t la, lb;
+    unsigned char *a = render_text("DejaVu Sans", "\xe6\xb5\x8b\xe8\xaf\x95\xe8\x8a\xaf\xe7\x89\x87-A", &la);
+    unsigned char *b = render_text(SVP_CJK_FONT, "\xe6\xb5\x8b\xe8\xaf\x95\xe8\x8a\xaf\xe7\x89\x87-A", &lb);
+    ck_assert_uint_eq(la, lb);
+    ck_assert_msg(memcmp(a, b, la) == 0, "CJK text on a DejaVu canvas is not drawn in the CJK font");
+    free(a);
+    free(b);
+    a = render_text("DejaVu Sans", "H800-SXM", &la);
+    b = render_text(SVP_CJK_FONT, "H800-SXM", &lb);
+    ck_assert_msg(memcmp(a, b, la) != 0, "Latin text should stay in the canvas font");
+    free(a);
+    free(b);
+}
+END_TEST
+
 static Suite *charts_suite(void)
 {
     Suite *s = suite_create("charts");
     TCase *t = tcase_create("ticks");
     tcase_add_test(t, test_nice);
+    tcase_add_test(t, test_cjk_fallback);
     tcase_add_test(t, test_ticks_lin);
     tcase_add_test(t, test_ticks_log);
     tcase_add_test(t, test_fmt);

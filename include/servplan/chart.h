@@ -13,6 +13,11 @@
 #ifndef SERVPLAN_CHART_H
 #define SERVPLAN_CHART_H
 
+/* The font for any text holding CJK characters, whatever the report's
+ * language (fonts-wqy-microhei, installed by make deps; it has Latin glyphs
+ * too, so a zh report uses it throughout). */
+#define SVP_CJK_FONT "WenQuanYi Micro Hei"
+
 #include <stddef.h>
 
 #include <cairo.h>

@@ -980,7 +980,7 @@ fail:
  * fonts-wqy-microhei); WenQuanYi Micro Hei carries Latin glyphs too. */
 static const char *font_for(const char *lang)
 {
-    return strcmp(lang, "zh") == 0 ? "WenQuanYi Micro Hei" : "DejaVu Sans";
+    return strcmp(lang, "zh") == 0 ? SVP_CJK_FONT : "DejaVu Sans";
 }
 
 static int cmd_report(const cli_args *a, const cli_paths *paths, cli_data *dt)

@@ -399,10 +399,70 @@ void svp_chart_font(const svp_canvas *cv, double size, int bold)
     cairo_set_font_size(cv->cr, size);
 }
 
+/* Does s hold a code point from U+2E80 up (CJK radicals and ideographs,
+ * kana, Hangul, full-width forms)?  Invalid UTF-8 never reaches here (the
+ * readers reject it). */
+static int needs_cjk(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p != 0) {
+        unsigned cp;
+        int len;
+        if (*p < 0x80) {
+            p++;
+            continue;
+        } else if ((*p & 0xE0) == 0xC0) {
+            cp = *p & 0x1Fu;
+            len = 1;
+        } else if ((*p & 0xF0) == 0xE0) {
+            cp = *p & 0x0Fu;
+            len = 2;
+        } else {
+            cp = *p & 0x07u;
+            len = 3;
+        }
+        p++;
+        for (int i = 0; i < len && (*p & 0xC0) == 0x80; i++, p++)
+            cp = (cp << 6) | (*p & 0x3Fu);
+        if (cp >= 0x2E80)
+            return 1;
+    }
+    return 0;
+}
+
+/* cairo's toy font API draws a string in one face, with no per-glyph
+ * fallback: a Chinese chip name in an English chart would come out as
+ * boxes in DejaVu Sans.  Such a string is measured and drawn in the CJK
+ * face (which has Latin glyphs too) at the same slant, weight and size;
+ * returns the face to restore, or NULL when nothing changed. */
+static cairo_font_face_t *cjk_begin(const svp_canvas *cv, const char *s)
+{
+    cairo_font_face_t *old = cairo_get_font_face(cv->cr);
+    if (!needs_cjk(s) || cairo_font_face_get_type(old) != CAIRO_FONT_TYPE_TOY
+        || strcmp(cairo_toy_font_face_get_family(old), SVP_CJK_FONT) == 0)
+        return NULL;
+    cairo_font_face_t *cjk = cairo_toy_font_face_create(
+        SVP_CJK_FONT, cairo_toy_font_face_get_slant(old), cairo_toy_font_face_get_weight(old));
+    cairo_font_face_reference(old);
+    cairo_set_font_face(cv->cr, cjk);
+    cairo_font_face_destroy(cjk);
+    return old;
+}
+
+static void cjk_end(const svp_canvas *cv, cairo_font_face_t *old)
+{
+    if (old == NULL)
+        return;
+    cairo_set_font_face(cv->cr, old);
+    cairo_font_face_destroy(old);
+}
+
 double svp_chart_text_w(const svp_canvas *cv, const char *s)
 {
     cairo_text_extents_t e;
+    cairo_font_face_t *old = cjk_begin(cv, s);
     cairo_text_extents(cv->cr, s, &e);
+    cjk_end(cv, old);
     return isfinite(e.x_advance) ? e.x_advance : 0.0;
 }
 
@@ -424,9 +484,11 @@ void svp_chart_text(const svp_canvas *cv, double x, double y, const char *s, dou
     case SVP_VA_BOTTOM: base = y - fe.descent * 0.6; break;
     default: base = y; break;
     }
+    cairo_font_face_t *old = cjk_begin(cv, s);
     cairo_move_to(cv->cr, x - w * ax, base);
     cairo_show_text(cv->cr, s);
     cairo_new_path(cv->cr);
+    cjk_end(cv, old);
 }
 
 double svp_chart_text_fit(const svp_canvas *cv, const char *s, double size, double min_size,
