@@ -83,7 +83,7 @@ SAN_TEST_BINS := $(patsubst tests/%.c,$(BS)/tests/%,$(TEST_SRC))
 ALL_OBJS := $(call objs,$(B),$(SRC) $(TEST_SRC) $(BENCH_SRC)) \
             $(call objs,$(BS),$(SRC) $(TEST_SRC))
 
-.PHONY: all deps run test test-build san san-build bench bench-build lint \
+.PHONY: all deps run test test-build san san-build valgrind bench bench-build lint \
         install clean FORCE
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -182,14 +182,15 @@ run: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	./$(BIN) report --out out
 
-# $(call run_suite,TEST_BINS,SERVPLAN,ENV): runs every test program and every
-# tests/*.sh (with SERVPLAN set to the binary, absolute path), keeps going
-# after a failure, and ends with exactly "N passed, N failed".
+# $(call run_suite,TEST_BINS,SERVPLAN,ENV[,PREFIX]): runs every test program
+# (under PREFIX, e.g. valgrind, when given) and every tests/*.sh (with
+# SERVPLAN set to the binary, absolute path), keeps going after a failure,
+# and ends with exactly "N passed, N failed".
 define run_suite
 	@pass=0; fail=0; failed=""; \
 	for t in $(1); do \
 	    echo "== $$t"; \
-	    if env $(3) ./$$t; then pass=$$((pass + 1)); \
+	    if env $(3) $(4) ./$$t; then pass=$$((pass + 1)); \
 	    else fail=$$((fail + 1)); failed="$$failed $$t"; fi; \
 	done; \
 	for s in $(TEST_SH); do \
@@ -216,6 +217,19 @@ san: deps
 
 san-build: $(SAN_TEST_BINS) $(if $(TEST_SH),$(SAN_BIN))
 	@:
+
+# make valgrind: the whole suite under valgrind's memcheck, every error fatal
+# (--error-exitcode=1); the shell tests run servplan through a wrapper.  Slow
+# (tens of minutes): not part of CI, which runs test and san.
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
+            --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp
+
+valgrind: deps
+	@$(MAKE) --no-print-directory test-build
+	@mkdir -p $(B)/valgrind
+	@printf '#!/bin/sh\nexec %s "%s" "$$@"\n' '$(VALGRIND)' '$(CURDIR)/$(BIN)' >$(B)/valgrind/servplan
+	@chmod +x $(B)/valgrind/servplan
+	$(call run_suite,$(TEST_BINS),$(B)/valgrind/servplan,CK_FORK=no,$(VALGRIND))
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-build
