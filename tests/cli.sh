@@ -179,6 +179,13 @@ expect "--mtp 1:1.7 is accepted" 0
 if grep -q 'MTP 1 draft tokens, 1.7 accepted per step' "$tmp/out"; then ok "plan text names the MTP setting"
 else bad "plan text names the MTP setting"; fi
 
+# --mtp with a model that has no MTP module: nothing to draft with.
+sed 's/^num_nextn_predict_layers,1,/num_nextn_predict_layers,0,/' data/models/deepseek-v3.csv \
+    >"$tmp/no-mtp-model.csv"
+run plan --model "$tmp/no-mtp-model.csv" --mtp 1:1.7 --chip H20
+expect "--mtp with a model without an MTP module" 2
+expect_err_line "--mtp without an MTP module names the model file" "no-mtp-model.csv.*no MTP module"
+
 run plan --chip NoSuchChip
 expect "unknown chip" 2
 # The known names are the first column of data/hardware.csv.

@@ -984,10 +984,63 @@ END_TEST
 
 /* ---- infeasibility --------------------------------------------------------- */
 
+/* Absurd sizes (an eval option, a hand-edited grid) must not wrap an int.
+ * 64 x 67,108,864 = 2^32 ranks wraps a 32-bit int to 0; servplan must call
+ * it too large, not feasible.  Batch 2,147,483,647 over MLA_DP 2 is
+ * ceil(2147483647 / 2) = 1,073,741,824 requests per rank, not negative. */
+START_TEST(test_no_int_overflow)
+{
+    svp_hw hw = fx_chip();
+    svp_model m = fx_v3();
+    svp_scenario sc = fx_decode(4096, 1024, 0.1);
+    svp_opts o = svp_opts_default();
+    svp_metrics r;
+    svp_config c = fx_cfg(67108864, 64, 67108864, 64, 67108864, 1);
+    svp_eval(&hw, &m, &sc, &c, &o, &r, NULL);
+    ck_assert_int_eq(r.reason, SVP_INF_TOO_MANY_RANKS);
+    ck_assert_int_eq(r.has_metrics, 0);
+    /* 2^24 ranks is the last size evaluated; one DP rank more is too many. */
+    c = fx_cfg(1 << 24, 1, 1 << 24, 1, 1 << 24, 1);
+    svp_eval(&hw, &m, &sc, &c, &o, &r, NULL);
+    ck_assert_int_ne(r.reason, SVP_INF_TOO_MANY_RANKS);
+    c = fx_cfg(1 << 24, 1, (1 << 24) + 1, 1, (1 << 24) + 1, 1);
+    svp_eval(&hw, &m, &sc, &c, &o, &r, NULL);
+    ck_assert_int_eq(r.reason, SVP_INF_TOO_MANY_RANKS);
+
+    c = fx_cfg(2147483647, 1, 2, 1, 2, 1);
+    svp_eval(&hw, &m, &sc, &c, &o, &r, NULL);
+    ck_assert_int_eq(r.has_metrics, 1);
+    ck_assert_int_eq(r.batch_per_rank, 1073741824);
+    ck_assert(r.tps_per_chip > 0.0);
+}
+END_TEST
+
+/* MTP needs an MTP module: with num_nextn_predict_layers 0, --mtp 2:2.5 must
+ * change nothing (no drafts are run, so no tokens are gained). */
+START_TEST(test_mtp_needs_module)
+{
+    svp_hw hw = fx_chip();
+    svp_model m = fx_v3();
+    m.n_mtp_modules = 0;
+    svp_scenario sc = fx_decode(4096, 1024, 0.1);
+    svp_config c = fx_cfg(64, 1, 1, 1, 1, 1);
+    svp_opts plain = svp_opts_default(), mtp = svp_opts_default();
+    mtp.mtp_draft = 2;
+    mtp.mtp_accept = 2.5;
+    svp_metrics a, b;
+    svp_eval(&hw, &m, &sc, &c, &plain, &a, NULL);
+    svp_eval(&hw, &m, &sc, &c, &mtp, &b, NULL);
+    ck_assert(a.has_metrics && b.has_metrics);
+    ck_assert(a.step_s == b.step_s);
+    ck_assert(a.tps_per_chip == b.tps_per_chip);
+    ck_assert(b.tokens_per_request_step == 1.0);
+}
+END_TEST
+
 START_TEST(test_reason_codes)
 {
     static const char *const want[SVP_REASON_COUNT] = {
-        "feasible", "chip-count", "mla-tp-domain", "moe-tp-domain", "mla-tp-heads",
+        "feasible", "chip-count", "too-many-ranks", "mla-tp-domain", "moe-tp-domain", "mla-tp-heads",
         "no-scale-out", "sp-divide", "sp-decode", "idle-dp-ranks", "dram", "slo",
     };
     for (int i = 0; i < SVP_REASON_COUNT; i++) {
@@ -1163,6 +1216,8 @@ static Suite *cost_suite(void)
     suite_add_tcase(s, t);
     TCase *f = tcase_create("feasibility");
     tcase_add_test(f, test_reason_codes);
+    tcase_add_test(f, test_no_int_overflow);
+    tcase_add_test(f, test_mtp_needs_module);
     tcase_add_test(f, test_reasons_in_order);
     tcase_add_test(f, test_metrics_better);
     suite_add_tcase(s, f);

@@ -407,7 +407,8 @@ START_TEST(test_e_finite_and_consistent)
         ck_assert(r.t_comm_exposed_s <= r.t_comm_s * (1.0 + 1e-12) + 1e-15);
         ck_assert(r.step_s >= r.t_overhead_s);
         if (p.sc.phase == SVP_PHASE_DECODE) {
-            double L = p.o.mtp_draft > 0 ? p.o.mtp_accept : 1.0;
+            /* MTP counts only with an MTP module to draft with. */
+            double L = p.o.mtp_draft > 0 && p.m.n_mtp_modules > 0 ? p.o.mtp_accept : 1.0;
             FX_CLOSE(r.tpot_s, r.step_s / L, 1e-12);
             FX_CLOSE(r.tps_per_user, 1.0 / r.tpot_s, 1e-12);
             FX_CLOSE(r.tps_per_chip, p.c.batch * L / r.step_s / r.n_chips, 1e-12);

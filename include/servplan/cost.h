@@ -55,6 +55,7 @@ svp_opts svp_opts_default(void);
 typedef enum svp_reason {
     SVP_FEASIBLE = 0,
     SVP_INF_CHIP_COUNT,     /* MLA_TP*MLA_DP != MOE_TP*MOE_EP (seed Art.3 2b) */
+    SVP_INF_TOO_MANY_RANKS, /* more than SVP_MAX_RANKS ranks: beyond any cluster */
     SVP_INF_MLA_TP_DOMAIN,  /* MLA_TP ranks do not fit one scale-up domain (seed Art.3 2c) */
     SVP_INF_MOE_TP_DOMAIN,  /* MOE_TP ranks do not fit one scale-up domain */
     SVP_INF_MLA_TP_HEADS,   /* MLA_TP above the number of attention heads: a rank would get none */
@@ -67,7 +68,12 @@ typedef enum svp_reason {
     SVP_REASON_COUNT
 } svp_reason;
 
-/* Stable machine-readable code: "feasible", "chip-count", "mla-tp-domain",
+/* The largest instance servplan evaluates, in ranks: 2^24, about 100 times
+ * the largest GPU clusters built, and small enough that every count derived
+ * from it stays exact in an int. */
+#define SVP_MAX_RANKS (1L << 24)
+
+/* Stable machine-readable code: "feasible", "chip-count", "too-many-ranks", "mla-tp-domain",
  * "moe-tp-domain", "mla-tp-heads", "no-scale-out", "sp-divide", "sp-decode",
  * "idle-dp-ranks", "dram", "slo". */
 const char *svp_reason_code(svp_reason r);

@@ -682,6 +682,12 @@ static int load(const cli_args *a, const cli_paths *p, int want_scen, int want_s
         return SVP_EXIT_USAGE;
     if (err == SVP_OK)
         err = svp_read_model(p->model, &dt->model, &d);
+    /* Drafting needs an MTP module to draft with. */
+    if (err == SVP_OK && a->opts.mtp_draft > 0 && dt->model.n_mtp_modules == 0) {
+        fprintf(stderr, "servplan: --mtp: the model in %s has no MTP module "
+                        "(num_nextn_predict_layers 0)\n", p->model);
+        return SVP_EXIT_USAGE;
+    }
     if (err == SVP_OK && want_scen)
         err = svp_read_scenarios(p->scenarios, &dt->scen, &d);
     if (err == SVP_OK && want_space)

@@ -12,6 +12,8 @@
 #include "servplan/analysis.h"
 #include "servplan/units.h"
 
+#define SECONDS_PER_HOUR 3600.0
+
 const char *svp_resource_code(svp_resource r)
 {
     static const char *const codes[SVP_RES_COUNT] = {
@@ -37,7 +39,7 @@ svp_cost svp_cost_of(const svp_metrics *m, const svp_price *p)
         c.hourly_usd = svp_price_hourly_mid(p);
         /* One package earns tps_per_chip tokens per second for hourly_usd
          * an hour. */
-        c.usd_per_mtok = c.hourly_usd / (m->tps_per_chip * 3600.0) * SVP_MILLION;
+        c.usd_per_mtok = c.hourly_usd / (m->tps_per_chip * SECONDS_PER_HOUR) * SVP_MILLION;
     }
     return c;
 }
@@ -182,6 +184,13 @@ static svp_err analyze_scenario(const svp_hw *hw, const svp_analysis_input *in,
     c.tp = c.ep = NULL;
 
     frontier(c.cand, c.n_cand, sc->phase == SVP_PHASE_DECODE, &r->n_pareto);
+    /* Keep only the frontier: the candidates of a widened grid run to
+     * hundreds of thousands of plans per chip and scenario. */
+    if (r->n_pareto > 0 && r->n_pareto < c.n_cand) {
+        svp_plan *small = svp_realloc(c.cand, r->n_pareto * sizeof *small);
+        if (small != NULL)
+            c.cand = small;
+    }
     r->pareto = c.cand;
     c.cand = NULL;
 

@@ -25,6 +25,7 @@ const char *svp_reason_code(svp_reason r)
     static const char *const codes[SVP_REASON_COUNT] = {
         [SVP_FEASIBLE] = "feasible",
         [SVP_INF_CHIP_COUNT] = "chip-count",
+        [SVP_INF_TOO_MANY_RANKS] = "too-many-ranks",
         [SVP_INF_MLA_TP_DOMAIN] = "mla-tp-domain",
         [SVP_INF_MOE_TP_DOMAIN] = "moe-tp-domain",
         [SVP_INF_MLA_TP_HEADS] = "mla-tp-heads",
@@ -43,6 +44,7 @@ const char *svp_reason_text(svp_reason r)
     static const char *const texts[SVP_REASON_COUNT] = {
         [SVP_FEASIBLE] = "meets every constraint",
         [SVP_INF_CHIP_COUNT] = "MLA_TP x MLA_DP differs from MOE_TP x MOE_EP (seed Art.3 2b)",
+        [SVP_INF_TOO_MANY_RANKS] = "the instance would have more than 16,777,216 ranks",
         [SVP_INF_MLA_TP_DOMAIN] = "MLA_TP spans more ranks than one scale-up domain holds",
         [SVP_INF_MOE_TP_DOMAIN] = "MOE_TP spans more ranks than one scale-up domain holds",
         [SVP_INF_MLA_TP_HEADS] = "MLA_TP exceeds the number of attention heads",
@@ -634,10 +636,14 @@ static void eval_dram(const ctx *c, dram *d)
 static svp_reason structural_reason(const svp_hw *hw, const svp_model *m,
                                     const svp_scenario *sc, const svp_config *cfg)
 {
-    int n = cfg->mla_tp * cfg->mla_dp;
+    /* 64-bit products: a hand-edited grid or an eval option may hold values
+     * whose product wraps an int. */
+    long long n = (long long)cfg->mla_tp * cfg->mla_dp;
     int domain = svp_hw_domain_ranks(hw);
-    if (n != cfg->moe_tp * cfg->moe_ep)
+    if (n != (long long)cfg->moe_tp * cfg->moe_ep)
         return SVP_INF_CHIP_COUNT;
+    if (n > SVP_MAX_RANKS)
+        return SVP_INF_TOO_MANY_RANKS;
     if (cfg->mla_tp > domain)
         return SVP_INF_MLA_TP_DOMAIN;
     if (cfg->moe_tp > domain)
@@ -699,12 +705,15 @@ void svp_eval(const svp_hw *hw, const svp_model *m, const svp_scenario *sc,
     memset(out, 0, sizeof *out);
     if (bd)
         bd->n = 0;
-    out->n_ranks = cfg->mla_tp * cfg->mla_dp;
-    out->n_chips = (double)out->n_ranks / hw->ranks_per_chip;
     out->dram_capacity_bytes = hw->dram_bytes;
 
     svp_reason structural = structural_reason(hw, m, sc, cfg);
     out->reason = out->reason_other_memory_model = structural;
+    /* Counts only for a sane instance: the products are checked above. */
+    if (structural != SVP_INF_CHIP_COUNT && structural != SVP_INF_TOO_MANY_RANKS) {
+        out->n_ranks = cfg->mla_tp * cfg->mla_dp;
+        out->n_chips = (double)out->n_ranks / hw->ranks_per_chip;
+    }
     if (structural != SVP_FEASIBLE)
         return;
 
@@ -716,8 +725,11 @@ void svp_eval(const svp_hw *hw, const svp_model *m, const svp_scenario *sc,
         .kv_bytes = svp_dtype_bytes(o->kv_dtype),
         .n_ranks = out->n_ranks,
         .domain_ranks = svp_hw_domain_ranks(hw),
-        .b = (cfg->batch + cfg->mla_dp - 1) / cfg->mla_dp,
-        .q = decode ? 1.0 + o->mtp_draft : 1.0,
+        /* ceil(Batch / MLA_DP) without Batch + MLA_DP - 1 overflowing. */
+        .b = cfg->batch / cfg->mla_dp + (cfg->batch % cfg->mla_dp != 0),
+        /* MTP needs an MTP module: a model without one drafts nothing and
+         * gets no extra tokens (the CLI refuses --mtp for it). */
+        .q = decode && m->n_mtp_modules > 0 ? 1.0 + o->mtp_draft : 1.0,
         .kv_len_mean = decode ? sc->input_len + sc->output_len / 2.0 : sc->input_len,
         .heads_local = (double)m->n_heads / cfg->mla_tp,
     };
@@ -750,7 +762,7 @@ void svp_eval(const svp_hw *hw, const svp_model *m, const svp_scenario *sc,
     eval_dram(&c, &d);
 
     double per_chip = hw->ranks_per_chip;
-    double accept = decode ? o->mtp_accept : 1.0;
+    double accept = decode && m->n_mtp_modules > 0 && o->mtp_draft > 0 ? o->mtp_accept : 1.0;
     out->has_metrics = 1;
     out->batch_per_rank = c.b;
     out->tokens_per_request_step = accept;
