@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "check_util.h"
+#include "model_fixtures.h"
 #include "servplan/alloc.h"
 #include "servplan/calibrate.h"
 #include "servplan/cost.h"
@@ -23,69 +24,21 @@
 
 #define VDIR "tests/data/validate/"
 
-static void set_name(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src);
-}
-
-/* DeepSeek-V3 as config.json states it (hidden 7168, 61 layers, 3 dense,
- * 128 heads, q_lora 1536, kv_lora 512, 256 routed experts top-8, ...). */
+/* DeepSeek-V3 (model_fixtures.h). */
 static svp_model v3(void)
 {
-    svp_model m;
-
-    memset(&m, 0, sizeof m);
-    set_name(m.name, sizeof m.name, "deepseek-v3 (test)");
-    m.hidden = 7168;
-    m.n_layers = 61;
-    m.n_dense_layers = 3;
-    m.dense_ffn = 18432;
-    m.n_heads = 128;
-    m.q_lora_rank = 1536;
-    m.kv_lora_rank = 512;
-    m.qk_nope_dim = 128;
-    m.qk_rope_dim = 64;
-    m.v_head_dim = 128;
-    m.n_routed_experts = 256;
-    m.n_shared_experts = 1;
-    m.top_k = 8;
-    m.moe_ffn = 2048;
-    m.n_expert_groups = 8;
-    m.routing_max_groups = 4;
-    m.vocab = 129280;
-    m.n_mtp_modules = 1;
-    return m;
+    return fx_v3();
 }
 
-/* An invented chip with round figures and room for everything (2 TB of
- * DRAM), so no configuration below is DRAM-infeasible: BF16 1000, FP8 2000
- * TFLOPS, HBM 4 TB/s, c2c 400 GB/s, a2a 50 GB/s, 8 chips per domain.  Its
- * parameters are the calibration's starting point. */
+/* The invented round-number chip of model_fixtures.h (2 TB of DRAM, so no
+ * configuration below is DRAM-infeasible), named, with no step overhead and
+ * eff_attn_mem given: its parameters are the calibration's starting point. */
 static svp_hw chip(const char *name)
 {
-    svp_hw hw;
-
-    memset(&hw, 0, sizeof hw);
-    set_name(hw.name, sizeof hw.name, name);
-    set_name(hw.vendor, sizeof hw.vendor, "test");
-    hw.peak_flops[SVP_DT_BF16] = 1000.0 * SVP_TFLOPS;
-    hw.peak_flops[SVP_DT_FP8] = 2000.0 * SVP_TFLOPS;
-    hw.dram_bytes = 2000.0 * SVP_GB;
-    hw.hbm_bytes_per_s = 4.0 * SVP_TBPS;
-    hw.c2c_bytes_per_s = 400.0 * SVP_GBPS;
-    hw.a2a_bytes_per_s = 50.0 * SVP_GBPS;
-    hw.ranks_per_chip = 1;
-    hw.chips_per_domain = 8;
-    hw.eff_gemm = 0.5;
-    hw.eff_attn = 0.5;
-    hw.eff_mem = 0.5;
+    svp_hw hw = fx_chip();
+    fx_name(hw.name, sizeof hw.name, name);
     hw.eff_attn_mem = 0.5;
-    hw.eff_net_up = 0.5;
-    hw.eff_net_out = 0.5;
-    hw.coll_latency_s = 10.0 * SVP_US;
-    hw.layer_overhead_s = 20.0 * SVP_US;
     hw.step_overhead_s = 0.0;
-    hw.reserve_bytes = 4.0 * SVP_GB;
     return hw;
 }
 
@@ -96,8 +49,8 @@ static svp_deployment dep(const char *id, const char *chip_name, svp_phase phase
     svp_deployment r;
 
     memset(&r, 0, sizeof r);
-    set_name(r.id, sizeof r.id, id);
-    set_name(r.chip, sizeof r.chip, chip_name);
+    fx_name(r.id, sizeof r.id, id);
+    fx_name(r.chip, sizeof r.chip, chip_name);
     r.phase = phase;
     r.cfg.batch = batch;
     r.cfg.mla_tp = mla_tp;
@@ -410,7 +363,7 @@ START_TEST(calibration_refusals)
     memset(&deps, 0, sizeof deps);
     deps.rows = rows;
     deps.n = 1;
-    set_name(deps.file, sizeof deps.file, "mem.csv");
+    fx_name(deps.file, sizeof deps.file, "mem.csv");
 
     /* A chip without rows: a data error naming the chip and the chips that
      * have rows. */
@@ -554,8 +507,8 @@ START_TEST(validate_leave_one_out)
     rows[4] = all[4];
     measure(&hw_rows[1], &m, &rows[3], 2);
     rows[3].measured_tps_per_chip /= 1.1;   /* +10% */
-    set_name(rows[3].id, sizeof rows[3].id, "B-dec-b64-tbo");
-    set_name(rows[4].id, sizeof rows[4].id, "B-dec-mtp");
+    fx_name(rows[3].id, sizeof rows[3].id, "B-dec-b64-tbo");
+    fx_name(rows[4].id, sizeof rows[4].id, "B-dec-mtp");
     memset(&deps, 0, sizeof deps);
     deps.rows = rows;
     deps.n = 5;

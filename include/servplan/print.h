@@ -107,6 +107,15 @@ typedef struct svp_printer {
     long rows;               /* rows written since svp_print_rows_begin (JSON commas) */
 } svp_printer;
 
+
+/* One string field in fmt's syntax: CSV per RFC 4180 (quoted when needed),
+ * JSON as an escaped string (invalid UTF-8 bytes become U+FFFD).  Text
+ * writes it as is. */
+void svp_print_str(FILE *f, svp_format fmt, const char *s);
+/* One number, six significant digits; not finite: an empty CSV cell, JSON
+ * null, text "-". */
+void svp_print_num(FILE *f, svp_format fmt, double v);
+
 /* Fills *p; opts and space_file may be NULL. */
 void svp_printer_init(svp_printer *p, FILE *f, svp_format fmt, const char *name,
                       const svp_opts *opts, const char *space_file);

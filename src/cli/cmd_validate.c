@@ -98,59 +98,6 @@ static svp_err stdout_error(svp_diag *d)
 
 /* ---- output helpers ---------------------------------------------------------- */
 
-/* A CSV field per RFC 4180: quoted when it holds a comma, quote or line end. */
-static void csv_str(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s != '\0'; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-/* A number, or an empty cell when it is not finite. */
-static void csv_num(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.6g", v);
-}
-
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\r')
-            fputs("\\r", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-static void json_num(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.6g", v);
-    else
-        fputs("null", f);
-}
-
 /* Text cells: "-" for what does not apply. */
 static void text_num(FILE *f, int width, const char *fmt, int have, double v)
 {
@@ -407,16 +354,11 @@ static void val_cell(FILE *f, int json, const svp_val_row *r, size_t c)
     case 17: num = r->loo_basis != SVP_LOO_NONE ? (double)r->loo_n_rows : NAN; break;
     default: str = ""; break;
     }
-    if (str != NULL) {
-        if (json)
-            json_str(f, str);
-        else
-            csv_str(f, str);
-    } else if (json) {
-        json_num(f, num);
-    } else {
-        csv_num(f, num);
-    }
+    svp_format fmt = json ? SVP_FMT_JSON : SVP_FMT_CSV;
+    if (str != NULL)
+        svp_print_str(f, fmt, str);
+    else
+        svp_print_num(f, fmt, num);
 }
 
 static void sum_cell(FILE *f, int json, const val_out *v, size_t c)
@@ -439,16 +381,11 @@ static void sum_cell(FILE *f, int json, const val_out *v, size_t c)
     case 9: num = (double)s->loo_n_defaults; break;
     default: str = ""; break;
     }
-    if (str != NULL) {
-        if (json)
-            json_str(f, str);
-        else
-            csv_str(f, str);
-    } else if (json) {
-        json_num(f, num);
-    } else {
-        csv_num(f, num);
-    }
+    svp_format fmt = json ? SVP_FMT_JSON : SVP_FMT_CSV;
+    if (str != NULL)
+        svp_print_str(f, fmt, str);
+    else
+        svp_print_num(f, fmt, num);
 }
 
 /* CSV: the rows table, an empty line, the summary table (as eval's CSV puts
@@ -491,7 +428,7 @@ static void val_json(const val_out *v, FILE *f)
     size_t i, c;
 
     fputs("{\"error_convention\": ", f);
-    json_str(f, sign_convention);
+    svp_print_str(f, SVP_FMT_JSON, sign_convention);
     fputs(",\n \"rows\": [", f);
     for (i = 0; i < v->deps->n; i++) {
         fputs(i > 0 ? ",\n  {" : "\n  {", f);
@@ -608,9 +545,9 @@ static void hw_num(FILE *f, double v, int empty_if_zero)
 
 static void hw_row(FILE *f, const svp_hw *h)
 {
-    csv_str(f, h->name);
+    svp_print_str(f, SVP_FMT_CSV, h->name);
     fputc(',', f);
-    csv_str(f, h->vendor);
+    svp_print_str(f, SVP_FMT_CSV, h->vendor);
     hw_num(f, h->peak_flops[SVP_DT_BF16] / SVP_TFLOPS, 0);
     hw_num(f, h->peak_flops[SVP_DT_FP8] / SVP_TFLOPS, 1);
     hw_num(f, h->peak_flops[SVP_DT_INT8] / SVP_TFLOPS, 1);
@@ -632,13 +569,13 @@ static void hw_row(FILE *f, const svp_hw *h)
     hw_num(f, h->step_overhead_s / SVP_US, 0);
     hw_num(f, h->reserve_bytes / SVP_GB, 0);
     fputc(',', f);
-    csv_str(f, h->confidence);
+    svp_print_str(f, SVP_FMT_CSV, h->confidence);
     fputc(',', f);
-    csv_str(f, h->source);
+    svp_print_str(f, SVP_FMT_CSV, h->source);
     fputc(',', f);
-    csv_str(f, h->eff_source);
+    svp_print_str(f, SVP_FMT_CSV, h->eff_source);
     fputc(',', f);
-    csv_str(f, h->note);
+    svp_print_str(f, SVP_FMT_CSV, h->note);
     fputc('\n', f);
 }
 
@@ -761,15 +698,15 @@ static void cal_csv(const svp_calib_result *r, FILE *f)
         double lo, hi;
 
         svp_param_bounds(p, &lo, &hi);
-        csv_str(f, r->hw.name);
+        svp_print_str(f, SVP_FMT_CSV, r->hw.name);
         fprintf(f, ",%s,", svp_param_name(p));
-        csv_num(f, param_out(p, r->before[j]));
+        svp_print_num(f, SVP_FMT_CSV, param_out(p, r->before[j]));
         fputc(',', f);
-        csv_num(f, param_out(p, r->after[j]));
+        svp_print_num(f, SVP_FMT_CSV, param_out(p, r->after[j]));
         fputc(',', f);
-        csv_num(f, param_out(p, lo));
+        svp_print_num(f, SVP_FMT_CSV, param_out(p, lo));
         fputc(',', f);
-        csv_num(f, param_out(p, hi));
+        svp_print_num(f, SVP_FMT_CSV, param_out(p, hi));
         fprintf(f, ",%s,%d\n", r->at_bound[j] < 0 ? "lower" : r->at_bound[j] > 0 ? "upper" : "",
                 r->insensitive[j] != 0);
     }
@@ -779,19 +716,19 @@ static void cal_csv(const svp_calib_result *r, FILE *f)
     for (size_t i = 0; i < r->n_points; i++) {
         const svp_calib_point *pt = &r->points[i];
 
-        csv_str(f, pt->dep->id);
+        svp_print_str(f, SVP_FMT_CSV, pt->dep->id);
         fputc(',', f);
-        csv_str(f, pt->dep->chip);
+        svp_print_str(f, SVP_FMT_CSV, pt->dep->chip);
         fprintf(f, ",%s,", svp_phase_name(pt->dep->phase));
-        csv_num(f, pt->dep->measured_tps_per_chip);
+        svp_print_num(f, SVP_FMT_CSV, pt->dep->measured_tps_per_chip);
         fputc(',', f);
-        csv_num(f, pt->pred_before_tps);
+        svp_print_num(f, SVP_FMT_CSV, pt->pred_before_tps);
         fputc(',', f);
-        csv_num(f, pt->err_before_pct);
+        svp_print_num(f, SVP_FMT_CSV, pt->err_before_pct);
         fputc(',', f);
-        csv_num(f, pt->pred_after_tps);
+        svp_print_num(f, SVP_FMT_CSV, pt->pred_after_tps);
         fputc(',', f);
-        csv_num(f, pt->err_after_pct);
+        svp_print_num(f, SVP_FMT_CSV, pt->err_after_pct);
         fputc('\n', f);
     }
 }
@@ -799,13 +736,13 @@ static void cal_csv(const svp_calib_result *r, FILE *f)
 static void cal_json(const svp_calib_result *r, FILE *f)
 {
     fputs("{\"chip\": ", f);
-    json_str(f, r->hw.name);
+    svp_print_str(f, SVP_FMT_JSON, r->hw.name);
     fputs(", \"error_convention\": ", f);
-    json_str(f, sign_convention);
+    svp_print_str(f, SVP_FMT_JSON, sign_convention);
     fputs(",\n \"rms_log_before\": ", f);
-    json_num(f, r->rms_log_before);
+    svp_print_num(f, SVP_FMT_JSON, r->rms_log_before);
     fputs(", \"rms_log_after\": ", f);
-    json_num(f, r->rms_log_after);
+    svp_print_num(f, SVP_FMT_JSON, r->rms_log_after);
     fprintf(f, ", \"iterations\": %d,\n \"parameters\": [", r->iterations);
     for (size_t j = 0; j < r->n_params; j++) {
         svp_param p = r->params[j];
@@ -814,13 +751,13 @@ static void cal_json(const svp_calib_result *r, FILE *f)
         svp_param_bounds(p, &lo, &hi);
         fprintf(f, "%s\n  {\"parameter\": \"%s\", \"before\": ", j > 0 ? "," : "",
                 svp_param_name(p));
-        json_num(f, param_out(p, r->before[j]));
+        svp_print_num(f, SVP_FMT_JSON, param_out(p, r->before[j]));
         fputs(", \"after\": ", f);
-        json_num(f, param_out(p, r->after[j]));
+        svp_print_num(f, SVP_FMT_JSON, param_out(p, r->after[j]));
         fputs(", \"lower_bound\": ", f);
-        json_num(f, param_out(p, lo));
+        svp_print_num(f, SVP_FMT_JSON, param_out(p, lo));
         fputs(", \"upper_bound\": ", f);
-        json_num(f, param_out(p, hi));
+        svp_print_num(f, SVP_FMT_JSON, param_out(p, hi));
         fprintf(f, ", \"at_bound\": %s, \"insensitive\": %s}",
                 r->at_bound[j] < 0 ? "\"lower\"" : r->at_bound[j] > 0 ? "\"upper\"" : "null",
                 r->insensitive[j] ? "true" : "false");
@@ -830,18 +767,18 @@ static void cal_json(const svp_calib_result *r, FILE *f)
         const svp_calib_point *pt = &r->points[i];
 
         fputs(i > 0 ? ",\n  {\"id\": " : "\n  {\"id\": ", f);
-        json_str(f, pt->dep->id);
+        svp_print_str(f, SVP_FMT_JSON, pt->dep->id);
         fprintf(f, ", \"phase\": \"%s\", \"measured_tps_per_chip\": ",
                 svp_phase_name(pt->dep->phase));
-        json_num(f, pt->dep->measured_tps_per_chip);
+        svp_print_num(f, SVP_FMT_JSON, pt->dep->measured_tps_per_chip);
         fputs(", \"before_tps_per_chip\": ", f);
-        json_num(f, pt->pred_before_tps);
+        svp_print_num(f, SVP_FMT_JSON, pt->pred_before_tps);
         fputs(", \"before_error_pct\": ", f);
-        json_num(f, pt->err_before_pct);
+        svp_print_num(f, SVP_FMT_JSON, pt->err_before_pct);
         fputs(", \"after_tps_per_chip\": ", f);
-        json_num(f, pt->pred_after_tps);
+        svp_print_num(f, SVP_FMT_JSON, pt->pred_after_tps);
         fputs(", \"after_error_pct\": ", f);
-        json_num(f, pt->err_after_pct);
+        svp_print_num(f, SVP_FMT_JSON, pt->err_after_pct);
         fputc('}', f);
     }
     fputs("\n ]\n}\n", f);

@@ -426,18 +426,63 @@ static void draw_optima(const svp_canvas *cv, const ctx *c, const svp_plot *p, i
     cairo_restore(cr);
 }
 
+/* The series of a frontier chart: every chip's Pareto points for scenario
+ * si, x = TPS/user (decode) or FTL (prefill), y = TPS/chip, skipping values
+ * a log axis cannot show; widens gx, gy; *sc receives the scenario (NULL
+ * when no chip has it).  ss is initialised here; the caller finis it. */
+static svp_err frontier_series(const ctx *c, int si, series_set *ss, range *gx, range *gy,
+                               const svp_scenario **sc)
+{
+    const svp_analysis *an = c->an;
+    size_t maxp = 1;
+    *sc = NULL;
+    for (size_t i = 0; i < an->n_chips; i++) {
+        const svp_scen_result *sr = chip_scen(&an->chips[i], si);
+        if (sr != NULL && sr->n_pareto > maxp)
+            maxp = sr->n_pareto;
+    }
+    svp_err err = set_init(ss, an->n_chips, maxp);
+    if (err != SVP_OK)
+        return err;
+    for (size_t i = 0; i < an->n_chips; i++) {
+        const svp_scen_result *sr = chip_scen(&an->chips[i], si);
+        series *s = &ss->s[ss->n];
+        if (sr == NULL)
+            continue;
+        *sc = sr->scen;
+        int decode = sr->scen->phase == SVP_PHASE_DECODE;
+        s->chip = i;
+        s->n = 0;
+        s->key = 0.0;
+        for (size_t k = 0; k < sr->n_pareto; k++) {
+            const svp_metrics *m = &sr->pareto[k].m;
+            double x = decode ? m->tps_per_user : m->ftl_s;
+            if (!ok_pos(x) || !ok_pos(m->tps_per_chip))
+                continue;
+            s->x[s->n] = x;
+            s->y[s->n] = m->tps_per_chip;
+            s->n++;
+            range_add(gx, x);
+            range_add(gy, m->tps_per_chip);
+            if (m->tps_per_chip > s->key)
+                s->key = m->tps_per_chip;
+        }
+        if (s->n > 0)
+            ss->n++;
+    }
+    return SVP_OK;
+}
+
 /* ---- 1. decode frontier ------------------------------------------------- */
 
 static svp_err chart_decode_frontier(const svp_canvas *cv, const ctx *c, const void *arg)
 {
     char title[TEXT_CAP];
-    const svp_analysis *an = c->an;
     series_set ss;
     range gx = {0}, gy = {0};
     svp_box area;
     svp_plot p;
     slo_arg slo = {0};
-    size_t maxp = 1;
     svp_err err;
 
     (void)arg;
@@ -448,39 +493,10 @@ static svp_err chart_decode_frontier(const svp_canvas *cv, const ctx *c, const v
         svp_chart_message(cv, &area, tr(c, "chart.no_scenario"));
         return SVP_OK;
     }
-    for (size_t i = 0; i < an->n_chips; i++) {
-        const svp_scen_result *sr = chip_scen(&an->chips[i], c->dec);
-        if (sr != NULL && sr->n_pareto > maxp)
-            maxp = sr->n_pareto;
-    }
-    err = set_init(&ss, an->n_chips, maxp);
+    const svp_scenario *sc;
+    err = frontier_series(c, c->dec, &ss, &gx, &gy, &sc);
     if (err != SVP_OK)
         return err;
-    const svp_scenario *sc = NULL;
-    for (size_t i = 0; i < an->n_chips; i++) {
-        const svp_scen_result *sr = chip_scen(&an->chips[i], c->dec);
-        series *s = &ss.s[ss.n];
-        if (sr == NULL)
-            continue;
-        sc = sr->scen;
-        s->chip = i;
-        s->n = 0;
-        s->key = 0.0;
-        for (size_t k = 0; k < sr->n_pareto; k++) {
-            const svp_metrics *m = &sr->pareto[k].m;
-            if (!ok_pos(m->tps_per_user) || !ok_pos(m->tps_per_chip))
-                continue;
-            s->x[s->n] = m->tps_per_user;
-            s->y[s->n] = m->tps_per_chip;
-            s->n++;
-            range_add(&gx, m->tps_per_user);
-            range_add(&gy, m->tps_per_chip);
-            if (m->tps_per_chip > s->key)
-                s->key = m->tps_per_chip;
-        }
-        if (s->n > 0)
-            ss.n++;
-    }
     if (ss.n == 0 || sc == NULL) {
         svp_chart_message(cv, &area, tr(c, "chart.no_data"));
         set_fini(&ss);
@@ -514,51 +530,20 @@ static svp_err chart_prefill_frontier(const svp_canvas *cv, const ctx *c, const 
 {
     int si = *(const int *)arg;
     char title[TEXT_CAP];
-    const svp_analysis *an = c->an;
     series_set ss;
     range gx = {0}, gy = {0};
     svp_box area;
     svp_plot p;
     slo_arg slo = {0};
-    size_t maxp = 1;
     svp_err err;
     const svp_scenario *sc = NULL;
 
     trf(c, "chart.prefill_frontier.title", title, sizeof title, "scenario", scen_name(c, si),
        NULL, NULL);
     page(cv, c, title, tr(c, "chart.prefill_frontier.note"), c->caption, &area);
-    for (size_t i = 0; i < an->n_chips; i++) {
-        const svp_scen_result *sr = chip_scen(&an->chips[i], si);
-        if (sr != NULL && sr->n_pareto > maxp)
-            maxp = sr->n_pareto;
-    }
-    err = set_init(&ss, an->n_chips, maxp);
+    err = frontier_series(c, si, &ss, &gx, &gy, &sc);
     if (err != SVP_OK)
         return err;
-    for (size_t i = 0; i < an->n_chips; i++) {
-        const svp_scen_result *sr = chip_scen(&an->chips[i], si);
-        series *s = &ss.s[ss.n];
-        if (sr == NULL)
-            continue;
-        sc = sr->scen;
-        s->chip = i;
-        s->n = 0;
-        s->key = 0.0;
-        for (size_t k = 0; k < sr->n_pareto; k++) {
-            const svp_metrics *m = &sr->pareto[k].m;
-            if (!ok_pos(m->ftl_s) || !ok_pos(m->tps_per_chip))
-                continue;
-            s->x[s->n] = m->ftl_s;
-            s->y[s->n] = m->tps_per_chip;
-            s->n++;
-            range_add(&gx, m->ftl_s);
-            range_add(&gy, m->tps_per_chip);
-            if (m->tps_per_chip > s->key)
-                s->key = m->tps_per_chip;
-        }
-        if (s->n > 0)
-            ss.n++;
-    }
     if (ss.n == 0 || sc == NULL) {
         svp_chart_message(cv, &area, tr(c, "chart.no_data"));
         set_fini(&ss);

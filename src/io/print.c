@@ -460,6 +460,26 @@ static void print_num(FILE *f, double x)
     fprintf(f, "%.6g", x);
 }
 
+void svp_print_str(FILE *f, svp_format fmt, const char *s)
+{
+    if (fmt == SVP_FMT_JSON)
+        json_str(f, s);
+    else if (fmt == SVP_FMT_CSV)
+        csv_str(f, s);
+    else
+        fputs(s, f);
+}
+
+void svp_print_num(FILE *f, svp_format fmt, double v)
+{
+    if (isfinite(v))
+        print_num(f, v);
+    else if (fmt == SVP_FMT_JSON)
+        fputs("null", f);
+    else if (fmt == SVP_FMT_TEXT)
+        fputc('-', f);
+}
+
 static void csv_cell(FILE *f, const svp_cell *c)
 {
     switch (c->kind) {
