@@ -107,6 +107,22 @@ typedef struct svp_analysis_input {
 svp_err svp_analyze(const svp_analysis_input *in, svp_analysis *out);
 void svp_analysis_fini(svp_analysis *a);   /* accepts a zeroed analysis */
 
+/* The cost of a chip's first decode scenario optimum at its price (zeroed,
+ * has_price 0, when the chip has no price, no decode scenario or no plan). */
+svp_cost svp_chip_decode_cost(const svp_chip_result *c);
+
+/* Which end of each chip's unit price range a ranking uses. */
+typedef enum svp_price_point {
+    SVP_PRICE_MID = 0,   /* the midpoint */
+    SVP_PRICE_LOW,       /* every chip at its low price */
+    SVP_PRICE_HIGH       /* every chip at its high price */
+} svp_price_point;
+
+/* rank[i] (1 = best) of chip i by decode tokens/s per USD at price point
+ * `at`; chips with an equal figure share a rank; 0 = no rank (no price or no
+ * plan).  rank must hold a->n_chips entries. */
+void svp_analysis_rank_at(const svp_analysis *a, svp_price_point at, int *rank);
+
 /* The chips ranked by decode price-performance (tps_per_usd of the first
  * decode scenario's optimum), best first; chips without a price or a plan
  * last, in input order.  order must hold a->n_chips indices. */

@@ -316,18 +316,50 @@ fail:
     return err;
 }
 
-/* The first decode scenario's optimum cost, for ranking. */
-static double rank_key(const svp_chip_result *c)
+svp_cost svp_chip_decode_cost(const svp_chip_result *c)
 {
+    svp_cost none;
+    memset(&none, 0, sizeof none);
     for (size_t s = 0; s < c->n_scen; s++) {
         const svp_scen_result *r = &c->scen[s];
         if (r->scen->phase != SVP_PHASE_DECODE)
             continue;
         if (!r->found || !c->price)
-            return -1.0;
-        return svp_cost_of(&r->best.m, c->price).tps_per_usd;
+            return none;
+        return svp_cost_of(&r->best.m, c->price);
     }
-    return -1.0;
+    return none;
+}
+
+/* The ranking key at a price point; -1 without a price or a plan. */
+static double cost_key(const svp_chip_result *c, svp_price_point at)
+{
+    svp_cost k = svp_chip_decode_cost(c);
+    if (!k.has_price)
+        return -1.0;
+    /* The low price gives the most tokens per USD, and the high the least. */
+    return at == SVP_PRICE_LOW ? k.tps_per_usd_high
+           : at == SVP_PRICE_HIGH ? k.tps_per_usd_low : k.tps_per_usd;
+}
+
+static double rank_key(const svp_chip_result *c)
+{
+    return cost_key(c, SVP_PRICE_MID);
+}
+
+void svp_analysis_rank_at(const svp_analysis *a, svp_price_point at, int *rank)
+{
+    for (size_t i = 0; i < a->n_chips; i++) {
+        double ki = cost_key(&a->chips[i], at);
+        rank[i] = 0;
+        if (ki < 0.0)
+            continue;
+        int better = 0;
+        /* Ties share a rank; earlier chips do not push later ones down. */
+        for (size_t j = 0; j < a->n_chips; j++)
+            better += cost_key(&a->chips[j], at) > ki;
+        rank[i] = better + 1;
+    }
 }
 
 void svp_analysis_rank_cost(const svp_analysis *a, size_t *order)

@@ -392,41 +392,6 @@ static const svp_scen_result *first_decode(const svp_chip_result *c)
     return NULL;
 }
 
-static svp_cost chip_cost(const svp_chip_result *c)
-{
-    const svp_scen_result *dec = first_decode(c);
-    svp_cost none;
-    memset(&none, 0, sizeof none);
-    if (dec == NULL || !dec->found || c->price == NULL)
-        return none;
-    return svp_cost_of(&dec->best.m, c->price);
-}
-
-/* Ranks (1 = best) of the chips by a price-performance figure; 0 = no rank
- * (no price or no plan).  which: 0 mid, 1 every chip at its low price
- * (tps_per_usd_high), 2 at its high price (tps_per_usd_low). */
-static void rank_by(const svp_analysis *a, int which, int *rank)
-{
-    for (size_t i = 0; i < a->n_chips; i++) {
-        svp_cost ci = chip_cost(&a->chips[i]);
-        double ki = which == 0 ? ci.tps_per_usd : which == 1 ? ci.tps_per_usd_high
-                                                            : ci.tps_per_usd_low;
-        rank[i] = 0;
-        if (!ci.has_price)
-            continue;
-        int better = 0;
-        for (size_t j = 0; j < a->n_chips; j++) {
-            svp_cost cj = chip_cost(&a->chips[j]);
-            double kj = which == 0 ? cj.tps_per_usd : which == 1 ? cj.tps_per_usd_high
-                                                                : cj.tps_per_usd_low;
-            /* Ties share a rank; earlier chips do not push later ones down. */
-            if (cj.has_price && kj > ki)
-                better++;
-        }
-        rank[i] = better + 1;
-    }
-}
-
 /* ---- 1. Summary ---------------------------------------------------------- */
 
 static void summary_sentence(xw *x, lxw_worksheet *ws, row_t *row, const char *text)
@@ -539,7 +504,7 @@ static void sheet_summary(xw *x, lxw_worksheet *ws, const int *rank)
     for (size_t i = 0; i < an->n_chips; i++, row++) {
         const svp_chip_result *c = &an->chips[i];
         const svp_scen_result *dec = first_decode(c);
-        svp_cost cost = chip_cost(c);
+        svp_cost cost = svp_chip_decode_cost(c);
         char note[768];
 
         note[0] = '\0';
@@ -603,13 +568,13 @@ static void sheet_summary(xw *x, lxw_worksheet *ws, const int *rank)
     }
     svp_analysis_rank_cost(an, order);
     const svp_chip_result *cw = NULL, *tw = NULL;
-    if (an->n_chips > 0 && chip_cost(&an->chips[order[0]]).has_price) {
+    if (an->n_chips > 0 && svp_chip_decode_cost(&an->chips[order[0]]).has_price) {
         const svp_chip_result *c0 = &an->chips[order[0]];
-        svp_cost k0 = chip_cost(c0);
+        svp_cost k0 = svp_chip_decode_cost(c0);
         cw = c0;
-        if (an->n_chips > 1 && chip_cost(&an->chips[order[1]]).has_price) {
+        if (an->n_chips > 1 && svp_chip_decode_cost(&an->chips[order[1]]).has_price) {
             const svp_chip_result *c1 = &an->chips[order[1]];
-            svp_cost k1 = chip_cost(c1);
+            svp_cost k1 = svp_chip_decode_cost(c1);
             const char *names[] = {"chip", "vendor", "value", "pct", "runner", "runner_value"};
             const char *values[] = {c0->hw->name, c0->hw->vendor,
                                     fmt_num(a, sizeof a, k0.tps_per_usd * USD_PER_KUSD, 2),
@@ -640,9 +605,9 @@ static void sheet_summary(xw *x, lxw_worksheet *ws, const int *rank)
         int *rl = svp_calloc(an->n_chips, sizeof *rl);
         int *rh = svp_calloc(an->n_chips, sizeof *rh);
         if (rm != NULL && rl != NULL && rh != NULL) {
-            rank_by(an, 0, rm);
-            rank_by(an, 1, rl);
-            rank_by(an, 2, rh);
+            svp_analysis_rank_at(an, SVP_PRICE_MID, rm);
+            svp_analysis_rank_at(an, SVP_PRICE_LOW, rl);
+            svp_analysis_rank_at(an, SVP_PRICE_HIGH, rh);
             const char *lw = NULL, *hwn = NULL;
             int moved = 0;
             for (size_t i = 0; i < an->n_chips; i++) {
@@ -1184,8 +1149,8 @@ static void sheet_cost(xw *x, lxw_worksheet *ws, const char *sheet, const int *r
         goto done;
     }
     svp_analysis_rank_cost(an, order);
-    rank_by(an, 1, rl);
-    rank_by(an, 2, rh);
+    svp_analysis_rank_at(an, SVP_PRICE_LOW, rl);
+    svp_analysis_rank_at(an, SVP_PRICE_HIGH, rh);
 
     w_header(x, ws, row++, k, nk);
     set_col(x, ws, 0, 0, 8);
@@ -1201,7 +1166,7 @@ static void sheet_cost(xw *x, lxw_worksheet *ws, const char *sheet, const int *r
         const svp_chip_result *c = &an->chips[i];
         const svp_scen_result *dec = first_decode(c);
         const svp_price *pr = c->price;
-        svp_cost cost = chip_cost(c);
+        svp_cost cost = svp_chip_decode_cost(c);
 
         if (cost.has_price) {
             w_int(x, ws, row, 0, rank[i]);
@@ -2393,7 +2358,7 @@ svp_err svp_xlsx_write(const char *path, const svp_report_input *r, svp_diag *d)
         err = svp_diag_set(d, SVP_ERR_NOMEM, NULL, 0, NULL, "out of memory");
         goto fail;
     }
-    rank_by(r->an, 0, rank);
+    svp_analysis_rank_at(r->an, SVP_PRICE_MID, rank);
 
     sheet_summary(&x, ws[S_SUM], rank);
     sheet_optimum(&x, ws[S_DEC], SVP_PHASE_DECODE);
